@@ -1,0 +1,1 @@
+//! sellout library.
