@@ -1,1 +1,20 @@
-fn main() {}
+//! `sellout` binary: runs the CLI and maps errors to exit codes
+//! (2: bad input such as a malformed model file; 1: a run that started and failed).
+
+use std::process::ExitCode;
+
+use sellout::model::ModelError;
+
+fn main() -> ExitCode {
+    match sellout::cli::run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("Error: {error:#}");
+            if error.downcast_ref::<ModelError>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
+        }
+    }
+}

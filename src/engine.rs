@@ -1,0 +1,19 @@
+//! The simulation engine: virtual time, the event queue, the run loop and named
+//! random streams. It knows nothing about tickets; a model plugs in by
+//! implementing [`Model`] with its own closed event enum.
+//!
+//! ```text
+//!   Model::dispatch(now, event, &mut Scheduler) ──schedule──▶ EventQueue (time, seq)
+//!          ▲                                                        │ pop earliest
+//!          └──────────────────── Simulation::run ◀──────────────────┘
+//! ```
+
+mod queue;
+mod run;
+mod streams;
+mod time;
+
+pub use queue::EventQueue;
+pub use run::{Limits, Model, Scheduler, Simulation, Stop, StopError};
+pub use streams::{Rng, Streams, derive_seed};
+pub use time::{Span, Time};

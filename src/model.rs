@@ -1,0 +1,17 @@
+//! Model files: TOML, read with serde, unknown keys rejected, then validated.
+//! Every error names the field path, the value and what is allowed.
+//!
+//! A file's `kind` picks the model: `network` (the default; sources and stations)
+//! or, in later issues, `onsale`.
+
+mod distribution;
+mod duration;
+mod error;
+mod load;
+mod network;
+
+pub use distribution::DistributionSpec;
+pub use duration::{DURATION_FORMAT, Duration, parse_duration};
+pub use error::{Invalid, ModelError};
+pub use load::{LoadedModel, ModelSpec, load, parse};
+pub use network::{NetworkSpec, RouteSpec, SourceSpec, StationSpec};

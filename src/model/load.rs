@@ -1,0 +1,103 @@
+//! Reading a model file: bytes → hash → kind → typed spec → validation.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+
+use super::error::{Invalid, ModelError};
+use super::network::NetworkSpec;
+
+/// A parsed, validated model of any kind.
+#[derive(Clone, Debug)]
+pub enum ModelSpec {
+    /// Sources and stations: a queueing network.
+    Network(NetworkSpec),
+}
+
+impl ModelSpec {
+    /// The model's `name`.
+    pub fn name(&self) -> &str {
+        match self {
+            ModelSpec::Network(spec) => &spec.name,
+        }
+    }
+}
+
+/// A model together with where it came from.
+#[derive(Clone, Debug)]
+pub struct LoadedModel {
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// Hex SHA-256 of the file's bytes, for provenance.
+    pub sha256: String,
+    /// The model.
+    pub spec: ModelSpec,
+}
+
+/// The kinds a model file may declare.
+const KINDS: &str = "\"network\"";
+
+#[derive(Deserialize)]
+struct KindProbe {
+    kind: Option<String>,
+}
+
+/// Reads, parses and validates the model file at `path`.
+pub fn load(path: &Path) -> Result<LoadedModel, ModelError> {
+    let bytes = std::fs::read(path).map_err(|source| ModelError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let text = String::from_utf8(bytes.clone()).map_err(|error| ModelError::Parse {
+        path: path.to_owned(),
+        field: String::new(),
+        message: format!("not UTF-8 text: {error}"),
+    })?;
+    Ok(LoadedModel {
+        path: path.to_owned(),
+        sha256: hex(&Sha256::digest(&bytes)),
+        spec: parse(path, &text)?,
+    })
+}
+
+/// Parses and validates model text; `path` is only used in error messages.
+pub fn parse(path: &Path, text: &str) -> Result<ModelSpec, ModelError> {
+    let probe: KindProbe = deserialize(path, text)?;
+    let invalid = |invalid| ModelError::Invalid {
+        path: path.to_owned(),
+        invalid,
+    };
+    match probe.kind.as_deref().unwrap_or("network") {
+        "network" => {
+            let spec: NetworkSpec = deserialize(path, text)?;
+            spec.validate().map_err(invalid)?;
+            Ok(ModelSpec::Network(spec))
+        }
+        other => Err(invalid(Invalid::new(
+            "kind",
+            format!("{other:?}"),
+            format!("one of {KINDS}"),
+        ))),
+    }
+}
+
+/// Deserializes with the field path of any error.
+fn deserialize<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, ModelError> {
+    let parse_error = |field: String, error: toml::de::Error| ModelError::Parse {
+        path: path.to_owned(),
+        field,
+        message: error.to_string().trim_end().to_owned(),
+    };
+    let deserializer =
+        toml::Deserializer::parse(text).map_err(|error| parse_error("(syntax)".into(), error))?;
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let field = error.path().to_string();
+        parse_error(field, error.into_inner())
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}

@@ -1,0 +1,222 @@
+//! The `network` model: sources feed stations, customers are routed between
+//! stations after service and leave through the sink. It is the engine's
+//! validation bench (M/M/c, Jackson networks) and the pattern the on-sale
+//! components follow.
+
+use rand::RngExt;
+use serde::Serialize;
+
+use crate::engine::{Limits, Model, Rng, Scheduler, Simulation, Stop, StopError, Streams, Time};
+use crate::model::NetworkSpec;
+use crate::queueing::{Admission, Routing, Station, StationReport};
+use crate::sampler::Sampler;
+
+/// Events of the network model.
+#[derive(Clone, Copy, Debug)]
+pub enum NetworkEvent {
+    /// Source `0` emits a customer.
+    SourceEmits(u32),
+    /// A service at `station` ends for a customer who arrived there at `arrived`.
+    ServiceEnds {
+        /// Station index.
+        station: u32,
+        /// When the departing customer arrived at the station.
+        arrived: Time,
+    },
+}
+
+struct Source {
+    gaps: Sampler,
+    rng: Rng,
+    to: usize,
+    remaining: u64,
+}
+
+struct Node {
+    station: Station<()>,
+    service: Sampler,
+    service_rng: Rng,
+    routing: Routing,
+    routing_rng: Rng,
+}
+
+/// A queueing network in mid-run.
+pub struct Network {
+    sources: Vec<Source>,
+    nodes: Vec<Node>,
+}
+
+/// The outcome of one run.
+#[derive(Clone, Debug, Serialize)]
+pub struct NetworkReport {
+    /// Virtual seconds simulated.
+    pub end_s: f64,
+    /// Events processed.
+    pub events: u64,
+    /// Per station, in model-file order: (name, report).
+    pub stations: Vec<(String, StationReport)>,
+}
+
+impl Network {
+    /// Builds the network of a validated spec, with its random streams.
+    pub fn new(spec: &NetworkSpec, streams: &Streams) -> Network {
+        let warmup_end = Time::OPENING + spec.warmup.span();
+        let station_index = |name: &str| spec.station_index(name).expect("validated station name");
+        let sources = spec
+            .sources
+            .iter()
+            .map(|source| Source {
+                gaps: match (&source.interarrival, source.rate_per_s) {
+                    (Some(distribution), _) => Sampler::new(distribution),
+                    (None, rate) => Sampler::Exp {
+                        mean_ns: 1e9 / rate.expect("validated: rate or interarrival"),
+                    },
+                },
+                rng: streams.get(&format!("source:{}", source.name)),
+                to: station_index(&source.to),
+                remaining: source.limit.unwrap_or(u64::MAX),
+            })
+            .collect();
+        let nodes = spec
+            .stations
+            .iter()
+            .map(|station| Node {
+                station: Station::new(station.servers, station.capacity, warmup_end),
+                service: Sampler::new(&station.service),
+                service_rng: streams.get(&format!("station:{}:service", station.name)),
+                routing: Routing::new(
+                    station
+                        .route
+                        .iter()
+                        .map(|route| (station_index(&route.to), route.p)),
+                ),
+                routing_rng: streams.get(&format!("station:{}:routing", station.name)),
+            })
+            .collect();
+        Network { sources, nodes }
+    }
+
+    /// Schedules each source's first arrival.
+    pub fn start(&mut self, scheduler: &mut Scheduler<NetworkEvent>) {
+        for index in 0..self.sources.len() {
+            self.schedule_next_emission(index, scheduler);
+        }
+    }
+
+    fn schedule_next_emission(&mut self, index: usize, scheduler: &mut Scheduler<NetworkEvent>) {
+        let source = &mut self.sources[index];
+        if source.remaining == 0 {
+            return;
+        }
+        source.remaining -= 1;
+        let gap = source.gaps.sample(&mut source.rng);
+        scheduler.after(gap, NetworkEvent::SourceEmits(index as u32));
+    }
+
+    fn on_source_emits(
+        &mut self,
+        now: Time,
+        index: usize,
+        scheduler: &mut Scheduler<NetworkEvent>,
+    ) {
+        let to = self.sources[index].to;
+        self.arrive(now, to, scheduler);
+        self.schedule_next_emission(index, scheduler);
+    }
+
+    fn arrive(&mut self, now: Time, index: usize, scheduler: &mut Scheduler<NetworkEvent>) {
+        let node = &mut self.nodes[index];
+        if let Admission::Serve(()) = node.station.arrive(now, ()) {
+            let service = node.service.sample(&mut node.service_rng);
+            scheduler.after(
+                service,
+                NetworkEvent::ServiceEnds {
+                    station: index as u32,
+                    arrived: now,
+                },
+            );
+        }
+    }
+
+    fn on_service_ends(
+        &mut self,
+        now: Time,
+        index: usize,
+        arrived: Time,
+        scheduler: &mut Scheduler<NetworkEvent>,
+    ) {
+        let node = &mut self.nodes[index];
+        if let Some(next) = node.station.depart(now, arrived) {
+            let service = node.service.sample(&mut node.service_rng);
+            scheduler.after(
+                service,
+                NetworkEvent::ServiceEnds {
+                    station: index as u32,
+                    arrived: next.arrived,
+                },
+            );
+        }
+        if node.routing.is_exit() {
+            return;
+        }
+        let draw: f64 = node.routing_rng.random();
+        if let Some(destination) = node.routing.choose(draw) {
+            self.arrive(now, destination, scheduler);
+        }
+    }
+
+    /// Per-station reports for a run that ended at `end`.
+    pub fn report(&self, spec: &NetworkSpec, end: Time, events: u64) -> NetworkReport {
+        let stations = spec
+            .stations
+            .iter()
+            .zip(&self.nodes)
+            .map(|(station, node)| {
+                (
+                    station.name.clone(),
+                    node.station.stats().report(end, node.station.servers()),
+                )
+            })
+            .collect();
+        NetworkReport {
+            end_s: end.as_secs_f64(),
+            events,
+            stations,
+        }
+    }
+}
+
+impl Model for Network {
+    type Event = NetworkEvent;
+
+    #[inline]
+    fn dispatch(
+        &mut self,
+        now: Time,
+        event: NetworkEvent,
+        scheduler: &mut Scheduler<NetworkEvent>,
+    ) {
+        match event {
+            NetworkEvent::SourceEmits(source) => {
+                self.on_source_emits(now, source as usize, scheduler)
+            }
+            NetworkEvent::ServiceEnds { station, arrived } => {
+                self.on_service_ends(now, station as usize, arrived, scheduler)
+            }
+        }
+    }
+}
+
+/// Runs one replication of a validated network model.
+pub fn run(spec: &NetworkSpec, streams: &Streams) -> Result<NetworkReport, StopError> {
+    let mut network = Network::new(spec, streams);
+    let mut simulation = Simulation::new(Time::OPENING);
+    network.start(simulation.scheduler());
+    let limits = Limits {
+        horizon: Time::OPENING + spec.horizon.span(),
+        max_events: spec.max_events,
+    };
+    let stop = simulation.run(&mut network, limits)?;
+    debug_assert!(matches!(stop, Stop::Horizon | Stop::Drained));
+    Ok(network.report(spec, simulation.now(), simulation.events_processed()))
+}

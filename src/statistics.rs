@@ -1,0 +1,93 @@
+//! Estimates with confidence intervals across replications (Student t).
+
+use serde::Serialize;
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+/// A mean with its 95% confidence interval.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Estimate {
+    /// Sample mean.
+    pub mean: f64,
+    /// Two-sided 95% confidence interval for the mean: [low, high].
+    pub ci95: [f64; 2],
+}
+
+impl Estimate {
+    /// Half the width of the interval.
+    pub fn half_width(&self) -> f64 {
+        (self.ci95[1] - self.ci95[0]) / 2.0
+    }
+
+    /// True when `value` lies inside the interval.
+    pub fn contains(&self, value: f64) -> bool {
+        self.ci95[0] <= value && value <= self.ci95[1]
+    }
+}
+
+/// Mean and sample standard deviation (n − 1); the deviation is 0 for fewer than two samples.
+pub fn mean_and_std_dev(samples: &[f64]) -> (f64, f64) {
+    let n = samples.len() as f64;
+    if samples.is_empty() {
+        return (f64::NAN, f64::NAN);
+    }
+    let mean = samples.iter().sum::<f64>() / n;
+    if samples.len() < 2 {
+        return (mean, 0.0);
+    }
+    let variance = samples.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    (mean, variance.sqrt())
+}
+
+/// The two-sided Student t critical value for `level` (e.g. 0.95) with `n − 1` degrees of freedom.
+pub fn t_critical(level: f64, n: usize) -> f64 {
+    let degrees_of_freedom = (n.max(2) - 1) as f64;
+    StudentsT::new(0.0, 1.0, degrees_of_freedom)
+        .expect("degrees of freedom ≥ 1")
+        .inverse_cdf(0.5 + level / 2.0)
+}
+
+/// Confidence interval at `level` for the mean of independent samples.
+/// With one sample the interval is unbounded (it cannot be estimated).
+pub fn confidence_interval(samples: &[f64], level: f64) -> Estimate {
+    let (mean, std_dev) = mean_and_std_dev(samples);
+    if samples.len() < 2 {
+        return Estimate {
+            mean,
+            ci95: [f64::NEG_INFINITY, f64::INFINITY],
+        };
+    }
+    let half_width = t_critical(level, samples.len()) * std_dev / (samples.len() as f64).sqrt();
+    Estimate {
+        mean,
+        ci95: [mean - half_width, mean + half_width],
+    }
+}
+
+/// The 95% interval used in reports.
+pub fn estimate(samples: &[f64]) -> Estimate {
+    confidence_interval(samples, 0.95)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Against hand-computed values: t(0.975, 9) = 2.262157 (tables).
+    #[test]
+    fn matches_textbook_interval() {
+        let samples = [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0, 3.0, 7.0];
+        let estimate = estimate(&samples);
+        let (mean, std_dev) = (5.0, (40.0f64 / 9.0).sqrt());
+        let half_width = 2.262157 * std_dev / 10f64.sqrt();
+        assert!((estimate.mean - mean).abs() < 1e-12);
+        assert!(
+            (estimate.half_width() - half_width).abs() < 1e-5,
+            "{estimate:?}"
+        );
+    }
+
+    #[test]
+    fn one_sample_has_no_finite_interval() {
+        assert!(estimate(&[3.0]).ci95[1].is_infinite());
+    }
+}
