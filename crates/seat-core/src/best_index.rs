@@ -1,0 +1,355 @@
+//! The best-available index: for every row and every quantity `q` up to the per-order
+//! limit, the row's best block of `q` adjacent free seats — once among blocks that leave
+//! no single orphan seat ("tidy"), once among all blocks — kept in a segment tree of
+//! minimums over the rows.
+//!
+//! A key packs `(sum of the block's seat ranks) << 32 | row id`, so the minimum key is
+//! the best block venue-wide, ties going to the lower row id; within a row, ties go to
+//! the lowest start. Leaves are ordered by (price level, section, row), which makes each
+//! (section, price level) zone a contiguous leaf range: section and price filters become
+//! a handful of range-minimum queries. Holding or freeing seats touches one row: the
+//! row is recomputed from its free runs and the change climbs `log2(rows)` nodes.
+
+use crate::free_set::FreeSet;
+use crate::ids::SeatId;
+use crate::venue::{SectionKind, Venue};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::ops::Range;
+
+/// No block: compares greater than every real key.
+pub(crate) const EMPTY: u64 = u64::MAX;
+
+/// Which blocks a key slot ranks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fit {
+    /// Blocks that leave no single free seat stranded on either side.
+    Tidy,
+    /// Any block of adjacent free seats.
+    Any,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct BestIndex {
+    max_quantity: usize,
+    /// Keys per node: `2 * max_quantity` (tidy slots, then any slots).
+    width: usize,
+    /// Leaves in the tree (a power of two, at least the number of rows).
+    leaves: usize,
+    /// Node `n` (1-based heap layout) owns `keys[n * width..(n + 1) * width]`.
+    keys: Vec<u64>,
+    /// Per row and slot, the offset in the row where the best block starts.
+    starts: Vec<u32>,
+    leaf_of_row: Vec<u32>,
+    row_of_leaf: Vec<u32>,
+    /// Per zone, its leaf range (empty for GA zones).
+    zone_leaves: Vec<Range<u32>>,
+}
+
+/// Which key slot ranks blocks of `quantity` seats of this fit.
+fn slot(max_quantity: usize, fit: Fit, quantity: u32) -> usize {
+    let base = if fit == Fit::Tidy { 0 } else { max_quantity };
+    base + quantity as usize - 1
+}
+
+impl BestIndex {
+    pub(crate) fn new(venue: &Venue, max_quantity: u32, free: &FreeSet) -> BestIndex {
+        let max_quantity = max_quantity as usize;
+        let width = 2 * max_quantity;
+        let rows = venue.rows.len();
+        let leaves = rows.max(1).next_power_of_two();
+        let mut order: Vec<u32> = (0..rows as u32).collect();
+        order.sort_by_key(|&row| {
+            let r = &venue.rows[row as usize];
+            (r.price_level, r.section, row)
+        });
+        let mut leaf_of_row = vec![0; rows];
+        for (leaf, &row) in order.iter().enumerate() {
+            leaf_of_row[row as usize] = leaf as u32;
+        }
+        let zone_leaves = zone_leaf_ranges(venue, &leaf_of_row);
+        let mut index = BestIndex {
+            max_quantity,
+            width,
+            leaves,
+            keys: vec![EMPTY; 2 * leaves * width],
+            starts: vec![0; rows * width],
+            leaf_of_row,
+            row_of_leaf: order,
+            zone_leaves,
+        };
+        for row in 0..rows as u32 {
+            index.write_leaf(venue, free, row);
+        }
+        for node in (1..leaves).rev() {
+            index.pull(node);
+        }
+        index
+    }
+
+    /// The leaf range of a zone (empty for GA zones).
+    pub(crate) fn zone_leaves(&self, zone: usize) -> Range<u32> {
+        self.zone_leaves[zone].clone()
+    }
+
+    /// Recomputes a row after its seats changed, and updates the tree above it.
+    pub(crate) fn refresh_row(&mut self, venue: &Venue, free: &FreeSet, row: u32) {
+        if !self.write_leaf(venue, free, row) {
+            return;
+        }
+        let mut node = (self.leaves + self.leaf_of_row[row as usize] as usize) / 2;
+        while node >= 1 && self.pull(node) {
+            node /= 2;
+        }
+    }
+
+    /// Best block over the given leaf ranges (all rows if `ranges` is `None`):
+    /// `(row, start offset)`.
+    pub(crate) fn best_block(
+        &self,
+        quantity: u32,
+        fit: Fit,
+        ranges: Option<&[Range<u32>]>,
+    ) -> Option<(u32, u32)> {
+        if quantity as usize > self.max_quantity {
+            return None;
+        }
+        let slot = slot(self.max_quantity, fit, quantity);
+        let key = match ranges {
+            None => self.keys[self.width + slot],
+            Some(ranges) => ranges
+                .iter()
+                .map(|r| self.range_min(r.clone(), slot))
+                .min()
+                .unwrap_or(EMPTY),
+        };
+        if key == EMPTY {
+            return None;
+        }
+        let row = key as u32;
+        Some((row, self.starts[row as usize * self.width + slot]))
+    }
+
+    /// The `count` best free seats, one at a time, ordered by (rank, row id, offset),
+    /// without taking them: a best-first walk of the tree by each row's best single seat
+    /// that opens a row's seats in rank order once the row reaches the front.
+    pub(crate) fn best_singles(
+        &self,
+        venue: &Venue,
+        free: &FreeSet,
+        count: u32,
+        ranges: Option<&[Range<u32>]>,
+    ) -> Vec<SeatId> {
+        let slot = slot(self.max_quantity, Fit::Any, 1);
+        let mut frontier: BinaryHeap<Reverse<(u64, Walk)>> = BinaryHeap::new();
+        let everything = 0..self.leaves as u32;
+        let all = std::slice::from_ref(&everything);
+        for range in ranges.unwrap_or(all) {
+            for node in canonical_nodes(self.leaves, range.clone()) {
+                self.push_node(&mut frontier, node, slot);
+            }
+        }
+        let mut seats = Vec::with_capacity(count as usize);
+        while seats.len() < count as usize {
+            let Some(Reverse((_, walk))) = frontier.pop() else {
+                break;
+            };
+            match walk {
+                Walk::Node(node) if node >= self.leaves => {
+                    let row = self.row_of_leaf[node - self.leaves];
+                    push_row_cursor(venue, free, &mut frontier, row, 0);
+                }
+                Walk::Node(node) => {
+                    self.push_node(&mut frontier, 2 * node, slot);
+                    self.push_node(&mut frontier, 2 * node + 1, slot);
+                }
+                Walk::Row { row, position } => {
+                    let first = venue.rows[row as usize].first_seat.0;
+                    let offset = venue.rank_order[first as usize + position as usize];
+                    seats.push(SeatId(first + offset));
+                    push_row_cursor(venue, free, &mut frontier, row, position + 1);
+                }
+            }
+        }
+        seats
+    }
+
+    fn push_node(&self, frontier: &mut BinaryHeap<Reverse<(u64, Walk)>>, node: usize, slot: usize) {
+        let key = self.keys[node * self.width + slot];
+        if key != EMPTY {
+            frontier.push(Reverse((key, Walk::Node(node))));
+        }
+    }
+
+    fn range_min(&self, range: Range<u32>, slot: usize) -> u64 {
+        canonical_nodes(self.leaves, range)
+            .map(|node| self.keys[node * self.width + slot])
+            .min()
+            .unwrap_or(EMPTY)
+    }
+
+    /// Sets node = min(children) slot by slot; true if anything changed.
+    fn pull(&mut self, node: usize) -> bool {
+        let width = self.width;
+        let (parents, children) = self.keys.split_at_mut(2 * node * width);
+        let parent = &mut parents[node * width..(node + 1) * width];
+        let (left, right) = children[..2 * width].split_at(width);
+        let mut changed = false;
+        for ((p, &l), &r) in parent.iter_mut().zip(left).zip(right) {
+            let value = l.min(r);
+            changed |= *p != value;
+            *p = value;
+        }
+        changed
+    }
+
+    /// Recomputes a row's leaf; true if its keys changed.
+    fn write_leaf(&mut self, venue: &Venue, free: &FreeSet, row: u32) -> bool {
+        let width = self.width;
+        let mut sums = [EMPTY; 2 * crate::MAX_TICKETS_PER_ORDER as usize];
+        let sums = &mut sums[..width];
+        let starts = &mut self.starts[row as usize * width..(row as usize + 1) * width];
+        row_best_blocks(venue, free, row, self.max_quantity, sums, starts);
+        let leaf = self.leaves + self.leaf_of_row[row as usize] as usize;
+        let keys = &mut self.keys[leaf * width..(leaf + 1) * width];
+        let mut changed = false;
+        for (key, &sum) in keys.iter_mut().zip(sums.iter()) {
+            let value = if sum == EMPTY {
+                EMPTY
+            } else {
+                sum << 32 | u64::from(row)
+            };
+            changed |= *key != value;
+            *key = value;
+        }
+        changed
+    }
+
+    /// Checks every leaf against a fresh computation and every inner node against its
+    /// children.
+    pub(crate) fn verify(&self, venue: &Venue, free: &FreeSet) -> Result<(), String> {
+        let fresh = BestIndex::new(venue, self.max_quantity as u32, free);
+        if fresh.keys != self.keys {
+            return Err("best-available tree differs from a recomputation".to_string());
+        }
+        if fresh.starts != self.starts {
+            return Err("best-available block starts differ from a recomputation".to_string());
+        }
+        Ok(())
+    }
+}
+
+/// A best-first step: an inner node or leaf of the tree, or a row's seats in rank order
+/// from `position`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Walk {
+    Node(usize),
+    Row { row: u32, position: u32 },
+}
+
+fn push_row_cursor(
+    venue: &Venue,
+    free: &FreeSet,
+    frontier: &mut BinaryHeap<Reverse<(u64, Walk)>>,
+    row: u32,
+    from: u32,
+) {
+    let r = &venue.rows[row as usize];
+    let first = r.first_seat.0;
+    let order = &venue.rank_order[first as usize..(first + r.len) as usize];
+    let next = (from..r.len).find(|&position| free.is_free(first + order[position as usize]));
+    if let Some(position) = next {
+        let seat = first + order[position as usize];
+        let key = u64::from(venue.seat_ranks[seat as usize]) << 32 | u64::from(row);
+        frontier.push(Reverse((key, Walk::Row { row, position })));
+    }
+}
+
+/// The O(log n) disjoint nodes that exactly cover a leaf range.
+fn canonical_nodes(leaves: usize, range: Range<u32>) -> impl Iterator<Item = usize> {
+    let mut low = leaves + range.start as usize;
+    let mut high = leaves + range.end as usize;
+    let mut pending: Option<usize> = None;
+    std::iter::from_fn(move || {
+        loop {
+            if let Some(node) = pending.take() {
+                return Some(node);
+            }
+            if low >= high {
+                return None;
+            }
+            let mut found = None;
+            if low & 1 == 1 {
+                found = Some(low);
+                low += 1;
+            }
+            if high & 1 == 1 {
+                high -= 1;
+                pending = Some(high);
+            }
+            low >>= 1;
+            high >>= 1;
+            if found.is_some() {
+                return found;
+            }
+        }
+    })
+}
+
+/// For each quantity `q` and fit, the smallest rank sum of a block of `q` free seats in
+/// the row and where it starts; the first (lowest) start wins ties.
+fn row_best_blocks(
+    venue: &Venue,
+    free: &FreeSet,
+    row: u32,
+    max_quantity: usize,
+    sums: &mut [u64],
+    starts: &mut [u32],
+) {
+    sums.fill(EMPTY);
+    starts.fill(0);
+    let r = &venue.rows[row as usize];
+    let first = r.first_seat.0;
+    let prefix = &venue.rank_prefix[first as usize + row as usize..][..r.len as usize + 1];
+    let (tidy_sums, any_sums) = sums.split_at_mut(max_quantity);
+    let (tidy_starts, any_starts) = starts.split_at_mut(max_quantity);
+    for (run_first, run_end) in free.runs(first, first + r.len) {
+        let (a, b) = (run_first - first, run_end - first);
+        for quantity in 1..=(b - a).min(max_quantity as u32) {
+            let q = quantity as usize - 1;
+            for start in a..=b - quantity {
+                let sum = u64::from(
+                    prefix[(start + quantity) as usize].wrapping_sub(prefix[start as usize]),
+                );
+                if sum < any_sums[q] {
+                    any_sums[q] = sum;
+                    any_starts[q] = start;
+                }
+                let tidy = start - a != 1 && b - quantity - start != 1;
+                if tidy && sum < tidy_sums[q] {
+                    tidy_sums[q] = sum;
+                    tidy_starts[q] = start;
+                }
+            }
+        }
+    }
+}
+
+fn zone_leaf_ranges(venue: &Venue, leaf_of_row: &[u32]) -> Vec<Range<u32>> {
+    let mut ranges = vec![0..0; venue.zones.len()];
+    for section in &venue.sections {
+        if let SectionKind::Reserved { rows } = &section.kind {
+            for row in rows.clone() {
+                let zone = venue.rows[row as usize].zone as usize;
+                let leaf = leaf_of_row[row as usize];
+                let range = &mut ranges[zone];
+                *range = if range.start == range.end {
+                    leaf..leaf + 1
+                } else {
+                    range.start.min(leaf)..range.end.max(leaf + 1)
+                };
+            }
+        }
+    }
+    ranges
+}

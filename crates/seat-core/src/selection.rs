@@ -1,0 +1,217 @@
+//! Best-available: which tickets a request would get, decided without changing anything.
+//!
+//! Reserved requests, in order of preference:
+//! 1. the best block of `quantity` adjacent free seats in one row that leaves no single
+//!    orphan seat beside it ("tidy");
+//! 2. the best block of adjacent seats, orphans allowed;
+//! 3. if the request allows splitting, the `quantity` best free seats anywhere.
+//!
+//! "Best" is the smallest sum of seat ranks, then the lower row id, then the lower start;
+//! split seats are taken by (rank, row id, offset). Only seats in the requested section
+//! and at an allowed price count. GA requests take the first free tickets in tier
+//! release order; a tier with free tickets the request may not buy stops the walk,
+//! since later tiers are not on sale yet.
+
+use crate::best_index::{BestIndex, Fit};
+use crate::free_set::FreeSet;
+use crate::hold::{GaLine, HoldRequest};
+use crate::ids::{SeatId, SectionId};
+use crate::limits::Limits;
+use crate::refusal::Refusal;
+use crate::tally::Tally;
+use crate::venue::{SectionKind, Venue, Zone};
+use std::ops::Range;
+
+/// The tickets best-available chose.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Pick {
+    /// Adjacent seats `start..start + len` (offsets) of `row`.
+    Block { row: u32, start: u32, len: u32 },
+    /// Split seating, best first.
+    Seats(Vec<SeatId>),
+    /// GA tickets per tier.
+    General {
+        section: SectionId,
+        lines: Vec<GaLine>,
+    },
+}
+
+/// Read-only state best-available looks at.
+pub(crate) struct Stock<'a> {
+    pub(crate) venue: &'a Venue,
+    pub(crate) free: &'a FreeSet,
+    pub(crate) index: &'a BestIndex,
+    pub(crate) tally: &'a Tally,
+    pub(crate) limits: Limits,
+}
+
+impl Stock<'_> {
+    pub(crate) fn select(&self, request: &HoldRequest) -> Result<Pick, Refusal> {
+        check_quantity(request.quantity, self.limits)?;
+        if let Some(section) = request.section
+            && section.index() >= self.venue.sections.len()
+        {
+            return Err(Refusal::UnknownSection(section));
+        }
+        if let Some(level) = request.price_level
+            && level.index() >= self.venue.price_levels.len()
+        {
+            return Err(Refusal::UnknownPriceLevel(level));
+        }
+        match request
+            .section
+            .map(|s| &self.venue.sections[s.index()].kind)
+        {
+            Some(SectionKind::GeneralAdmission { tiers }) => {
+                self.select_general(request, request.section.unwrap_or_default(), tiers.clone())
+            }
+            _ => self.select_reserved(request),
+        }
+    }
+
+    fn price_allowed(&self, request: &HoldRequest, level: crate::ids::PriceLevelId) -> bool {
+        request.price_level.is_none_or(|wanted| wanted == level)
+            && request
+                .max_price_minor
+                .is_none_or(|max| self.venue.price_minor(level) <= max)
+    }
+
+    /// Whether a zone is in the requested area, and whether it is also at an allowed price.
+    fn zone_fit(&self, request: &HoldRequest, zone: &Zone) -> (bool, bool) {
+        let reserved = matches!(
+            self.venue.sections[zone.section.index()].kind,
+            SectionKind::Reserved { .. }
+        );
+        let in_area = reserved && request.section.is_none_or(|s| s == zone.section);
+        (
+            in_area,
+            in_area && self.price_allowed(request, zone.price_level),
+        )
+    }
+
+    fn select_reserved(&self, request: &HoldRequest) -> Result<Pick, Refusal> {
+        let quantity = request.quantity;
+        let unfiltered = request.section.is_none()
+            && request.price_level.is_none()
+            && request.max_price_minor.is_none();
+        let ranges = if unfiltered {
+            None
+        } else {
+            Some(self.eligible_leaf_ranges(request))
+        };
+        let ranges = ranges.as_deref();
+        for fit in [Fit::Tidy, Fit::Any] {
+            if let Some((row, start)) = self.index.best_block(quantity, fit, ranges) {
+                return Ok(Pick::Block {
+                    row,
+                    start,
+                    len: quantity,
+                });
+            }
+        }
+        let (mut in_area, mut eligible) = (0u32, 0u32);
+        for (zone, counts) in self.venue.zones.iter().zip(&self.tally.zones) {
+            let (area, allowed) = self.zone_fit(request, zone);
+            in_area += if area { counts.free } else { 0 };
+            eligible += if allowed { counts.free } else { 0 };
+        }
+        if request.allow_split && eligible >= quantity {
+            let seats = self
+                .index
+                .best_singles(self.venue, self.free, quantity, ranges);
+            debug_assert_eq!(
+                seats.len(),
+                quantity as usize,
+                "zone counts disagree with the index"
+            );
+            return Ok(Pick::Seats(seats));
+        }
+        Err(shortage(in_area, eligible, quantity).unwrap_or(Refusal::NoAdjacentSeats))
+    }
+
+    /// Sorted, merged leaf ranges of the zones the request may buy from.
+    fn eligible_leaf_ranges(&self, request: &HoldRequest) -> Vec<Range<u32>> {
+        let mut ranges: Vec<Range<u32>> = (self.venue.zones.iter().enumerate())
+            .filter(|(_, zone)| self.zone_fit(request, zone).1)
+            .map(|(index, _)| self.index.zone_leaves(index))
+            .filter(|range| !range.is_empty())
+            .collect();
+        ranges.sort_by_key(|range| range.start);
+        let mut merged: Vec<Range<u32>> = Vec::with_capacity(ranges.len());
+        for range in ranges {
+            match merged.last_mut() {
+                Some(last) if last.end == range.start => last.end = range.end,
+                _ => merged.push(range),
+            }
+        }
+        merged
+    }
+
+    fn select_general(
+        &self,
+        request: &HoldRequest,
+        section: SectionId,
+        tiers: Range<u32>,
+    ) -> Result<Pick, Refusal> {
+        let (mut in_area, mut eligible) = (0u32, 0u32);
+        let mut open = true;
+        for tier in tiers.clone() {
+            let free = self.tally.tiers[tier as usize].free;
+            in_area += free;
+            if open && free > 0 {
+                open = self.price_allowed(request, self.venue.tiers[tier as usize].price_level);
+                eligible += if open { free } else { 0 };
+            }
+        }
+        if let Some(refusal) = shortage(in_area, eligible, request.quantity) {
+            return Err(refusal);
+        }
+        let mut lines = Vec::new();
+        let mut remaining = request.quantity;
+        for tier in tiers {
+            let take = self.tally.tiers[tier as usize].free.min(remaining);
+            if take > 0 {
+                let price_level = self.venue.tiers[tier as usize].price_level;
+                lines.push(GaLine {
+                    tier,
+                    price_level,
+                    tickets: take,
+                });
+                remaining -= take;
+            }
+        }
+        debug_assert_eq!(remaining, 0);
+        Ok(Pick::General { section, lines })
+    }
+}
+
+/// Zero tickets or more than the per-order limit.
+pub(crate) fn check_quantity(quantity: u32, limits: Limits) -> Result<(), Refusal> {
+    if quantity == 0 {
+        return Err(Refusal::ZeroQuantity);
+    }
+    let limit = limits.max_tickets_per_order();
+    if quantity > limit {
+        return Err(Refusal::OverLimit {
+            requested: quantity,
+            limit,
+        });
+    }
+    Ok(())
+}
+
+/// The refusal when too few tickets are free: none in the area, none at the price, or
+/// fewer than asked for.
+fn shortage(in_area: u32, eligible: u32, quantity: u32) -> Option<Refusal> {
+    if in_area == 0 {
+        Some(Refusal::SoldOut)
+    } else if eligible == 0 {
+        Some(Refusal::NoSeatsAtPrice)
+    } else if eligible < quantity {
+        Some(Refusal::NotEnoughSeats {
+            available: eligible,
+        })
+    } else {
+        None
+    }
+}
