@@ -24,6 +24,7 @@
 
 pub mod cli;
 pub mod engine;
+pub mod metrics;
 pub mod model;
 pub mod network;
 pub mod queueing;

@@ -79,8 +79,9 @@ impl Sampler {
             Sampler::Gamma(distribution) => distribution.sample(rng),
             Sampler::Uniform { low_ns, width_ns } => low_ns + width_ns * rng.random::<f64>(),
         };
-        // `as` saturates; durations never go negative.
-        Span((nanos.round() as i64).max(0))
+        // Round half up without libm's `round` (a call on the hot path); `as`
+        // saturates, and durations never go negative.
+        Span(((nanos + 0.5) as i64).max(0))
     }
 }
 

@@ -41,7 +41,7 @@ impl<E> EventQueue<E> {
     pub fn new() -> Self {
         EventQueue {
             heap: Vec::with_capacity(64),
-            next_sequence: 0,
+            next_sequence: 1,
         }
     }
 
@@ -56,9 +56,18 @@ impl<E> EventQueue<E> {
     }
 
     /// Schedules `event` at `time`, after every event already scheduled for `time`.
+    #[inline]
     pub fn push(&mut self, time: Time, event: E) {
         let key = pack(time, self.next_sequence);
         self.next_sequence += 1;
+        self.heap.push(Entry { key, event });
+        self.sift_up(self.heap.len() - 1);
+    }
+
+    /// Re-inserts an event just popped, ahead of every other event at `time`
+    /// (sequence numbers below all issued ones are reserved for this).
+    pub fn push_front(&mut self, time: Time, event: E) {
+        let key = pack(time, 0);
         self.heap.push(Entry { key, event });
         self.sift_up(self.heap.len() - 1);
     }
@@ -69,6 +78,7 @@ impl<E> EventQueue<E> {
     }
 
     /// Removes and returns the earliest event.
+    #[inline]
     pub fn pop(&mut self) -> Option<(Time, E)> {
         let last = self.heap.pop()?;
         let entry = if self.heap.is_empty() {
@@ -81,10 +91,14 @@ impl<E> EventQueue<E> {
         Some((unpack_time(entry.key), entry.event))
     }
 
+    /// Moves the entry at `child` up by shifting larger parents down into the
+    /// hole (one write per level instead of a swap).
+    #[inline]
     fn sift_up(&mut self, mut child: usize) {
+        let key = self.heap[child].key;
         while child > 0 {
             let parent = (child - 1) / 2;
-            if self.heap[parent].key <= self.heap[child].key {
+            if self.heap[parent].key <= key {
                 break;
             }
             self.heap.swap(parent, child);

@@ -139,20 +139,23 @@ impl<E> Simulation<E> {
         limits: Limits,
     ) -> Result<Stop, StopError> {
         loop {
-            let Some(next) = self.scheduler.queue.peek_time() else {
+            let Some((time, event)) = self.scheduler.queue.pop() else {
                 return Ok(Stop::Drained);
             };
-            if next > limits.horizon {
+            // Popping first and putting back on the rare stop keeps the hot path
+            // to one heap operation; a later `run` resumes exactly here.
+            if time > limits.horizon {
+                self.scheduler.queue.push_front(time, event);
                 self.scheduler.now = limits.horizon.max(self.scheduler.now);
                 return Ok(Stop::Horizon);
             }
             if self.events_processed >= limits.max_events {
+                self.scheduler.queue.push_front(time, event);
                 return Err(StopError::MaxEvents {
                     max_events: limits.max_events,
                     now: self.scheduler.now,
                 });
             }
-            let (time, event) = self.scheduler.queue.pop().expect("peeked above");
             self.scheduler.now = time;
             self.events_processed += 1;
             model.dispatch(time, event, &mut self.scheduler);

@@ -4,11 +4,11 @@
 //! Customer statistics count customers who arrive at or after the end of the
 //! warm-up; time averages integrate over [warm-up end, run end].
 
-use hdrhistogram::Histogram;
 use serde::Serialize;
 
 use super::time_average::TimeAverage;
 use crate::engine::Time;
+use crate::metrics::Histogram;
 
 /// Accumulators of one station.
 #[derive(Clone, Debug)]
@@ -16,14 +16,10 @@ pub struct StationStats {
     warmup_end: Time,
     arrivals: u64,
     blocked: u64,
-    started: u64,
-    served: u64,
-    wait_total_ns: u128,
-    sojourn_total_ns: u128,
-    wait: Histogram<u64>,
-    sojourn: Histogram<u64>,
-    queue_len: TimeAverage,
-    busy: TimeAverage,
+    wait: Histogram,
+    sojourn: Histogram,
+    /// [queue length, busy servers]
+    levels: TimeAverage<2>,
 }
 
 /// What a station reports at the end of a run. Times in seconds.
@@ -63,16 +59,8 @@ pub struct StationReport {
     pub in_system_mean: f64,
 }
 
-/// Three significant digits: percentiles within 0.1%.
-fn new_histogram() -> Histogram<u64> {
-    Histogram::new(3).expect("3 significant digits is a valid precision")
-}
-
-fn quantile_secs(histogram: &Histogram<u64>, quantile: f64) -> f64 {
-    if histogram.is_empty() {
-        return 0.0;
-    }
-    histogram.value_at_quantile(quantile) as f64 / 1e9
+fn quantile_secs(histogram: &Histogram, quantile: f64) -> f64 {
+    histogram.quantile(quantile) / 1e9
 }
 
 fn ratio(numerator: f64, denominator: f64) -> f64 {
@@ -90,14 +78,9 @@ impl StationStats {
             warmup_end,
             arrivals: 0,
             blocked: 0,
-            started: 0,
-            served: 0,
-            wait_total_ns: 0,
-            sojourn_total_ns: 0,
-            wait: new_histogram(),
-            sojourn: new_histogram(),
-            queue_len: TimeAverage::new(warmup_end),
-            busy: TimeAverage::new(warmup_end),
+            wait: Histogram::new(),
+            sojourn: Histogram::new(),
+            levels: TimeAverage::new(warmup_end),
         }
     }
 
@@ -112,45 +95,37 @@ impl StationStats {
     #[inline]
     pub(super) fn on_service_start(&mut self, now: Time, arrived: Time) {
         if arrived >= self.warmup_end {
-            let wait = (now.0 - arrived.0) as u64;
-            self.started += 1;
-            self.wait_total_ns += u128::from(wait);
-            self.wait.saturating_record(wait);
+            self.wait.record((now.0 - arrived.0) as u64);
         }
     }
 
     #[inline]
     pub(super) fn on_departure(&mut self, now: Time, arrived: Time) {
         if arrived >= self.warmup_end {
-            let sojourn = (now.0 - arrived.0) as u64;
-            self.served += 1;
-            self.sojourn_total_ns += u128::from(sojourn);
-            self.sojourn.saturating_record(sojourn);
+            self.sojourn.record((now.0 - arrived.0) as u64);
         }
     }
 
     #[inline]
     pub(super) fn on_levels(&mut self, now: Time, queue_len: u64, busy: u64) {
-        self.queue_len.set(now, queue_len);
-        self.busy.set(now, busy);
+        self.levels.set(now, [queue_len, busy]);
     }
 
     /// The report for a run that ended at `end`, for a station of `servers` servers.
     pub fn report(&self, end: Time, servers: u32) -> StationReport {
         let window_s = end.0.saturating_sub(self.warmup_end.0).max(0) as f64 / 1e9;
-        let queue_len_mean = self.queue_len.mean(end);
-        let busy_mean = self.busy.mean(end);
+        let [queue_len_mean, busy_mean] = self.levels.means(end);
         StationReport {
             arrivals: self.arrivals,
-            served: self.served,
+            served: self.sojourn.count(),
             blocked_fraction: ratio(self.blocked as f64, self.arrivals as f64),
             arrival_rate_per_s: ratio((self.arrivals - self.blocked) as f64, window_s),
-            throughput_per_s: ratio(self.served as f64, window_s),
-            wait_mean_s: ratio(self.wait_total_ns as f64, self.started as f64) / 1e9,
+            throughput_per_s: ratio(self.sojourn.count() as f64, window_s),
+            wait_mean_s: self.wait.mean() / 1e9,
             wait_p50_s: quantile_secs(&self.wait, 0.50),
             wait_p95_s: quantile_secs(&self.wait, 0.95),
             wait_p99_s: quantile_secs(&self.wait, 0.99),
-            sojourn_mean_s: ratio(self.sojourn_total_ns as f64, self.served as f64) / 1e9,
+            sojourn_mean_s: self.sojourn.mean() / 1e9,
             sojourn_p50_s: quantile_secs(&self.sojourn, 0.50),
             sojourn_p95_s: quantile_secs(&self.sojourn, 0.95),
             sojourn_p99_s: quantile_secs(&self.sojourn, 0.99),

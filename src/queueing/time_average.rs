@@ -1,59 +1,65 @@
-//! Time-weighted averages of a piecewise-constant quantity (queue length,
-//! busy servers), counting only time after the warm-up.
+//! Time-weighted averages of piecewise-constant quantities (queue length,
+//! busy servers), counting only time after the warm-up. `N` quantities that
+//! change together share one clock, so an update costs one branch.
 
 use crate::engine::Time;
 
-/// Integrates a step function exactly, in integer nanosecond-units.
+/// Integrates `N` step functions exactly, in integer nanosecond-units.
 #[derive(Clone, Debug)]
-pub struct TimeAverage {
+pub struct TimeAverage<const N: usize = 1> {
     warmup_end: Time,
     last_change: Time,
-    value: u64,
-    area: u128,
+    values: [u64; N],
+    areas: [u128; N],
 }
 
-impl TimeAverage {
-    /// Starts at value 0; time before `warmup_end` is not counted.
-    pub fn new(warmup_end: Time) -> TimeAverage {
+impl<const N: usize> TimeAverage<N> {
+    /// Starts at values 0; time before `warmup_end` is not counted.
+    pub fn new(warmup_end: Time) -> Self {
         TimeAverage {
             warmup_end,
             last_change: warmup_end,
-            value: 0,
-            area: 0,
+            values: [0; N],
+            areas: [0; N],
         }
     }
 
-    /// The quantity changes to `value` at `now`.
+    /// The quantities change to `values` at `now`.
     #[inline]
-    pub fn set(&mut self, now: Time, value: u64) {
+    pub fn set(&mut self, now: Time, values: [u64; N]) {
         self.accumulate(now);
-        self.value = value;
+        self.values = values;
     }
 
     #[inline]
     fn accumulate(&mut self, now: Time) {
         let from = self.last_change.max(self.warmup_end);
         if now > from {
-            self.area += u128::from(self.value) * (now.0 - from.0) as u128;
+            let elapsed = (now.0 - from.0) as u128;
+            for (area, value) in self.areas.iter_mut().zip(self.values) {
+                *area += u128::from(value) * elapsed;
+            }
         }
         self.last_change = now;
     }
 
-    /// The current value.
-    pub fn value(&self) -> u64 {
-        self.value
+    /// The current values.
+    pub fn values(&self) -> [u64; N] {
+        self.values
     }
 
-    /// Mean over [warmup_end, end]; 0 for an empty window.
-    pub fn mean(&self, end: Time) -> f64 {
+    /// Means over [warmup_end, end]; 0 for an empty window.
+    pub fn means(&self, end: Time) -> [f64; N] {
         let mut copy = self.clone();
         copy.accumulate(end);
         let window = end.0.saturating_sub(self.warmup_end.0);
-        if window <= 0 {
-            0.0
-        } else {
-            copy.area as f64 / window as f64
-        }
+        copy.areas.map(|area| {
+            if window <= 0 {
+                0.0
+            } else {
+                area as f64 / window as f64
+            }
+        })
     }
 }
 
@@ -64,10 +70,10 @@ mod tests {
     #[test]
     fn ignores_the_warmup_and_weights_by_time() {
         let mut average = TimeAverage::new(Time(10));
-        average.set(Time(0), 100); // 100 during [0,10): warm-up, ignored
-        average.set(Time(12), 2); // 100 during [10,12)
-        average.set(Time(20), 0); // 2 during [12,20)
-        // (100*2 + 2*8 + 0*10) / 20
-        assert_eq!(average.mean(Time(30)), 216.0 / 20.0);
+        average.set(Time(0), [100, 1]); // during [0,10): warm-up, ignored
+        average.set(Time(12), [2, 3]); // [100, 1] during [10,12)
+        average.set(Time(20), [0, 0]); // [2, 3] during [12,20)
+        // (100*2 + 2*8 + 0*10) / 20 and (1*2 + 3*8) / 20
+        assert_eq!(average.means(Time(30)), [216.0 / 20.0, 26.0 / 20.0]);
     }
 }

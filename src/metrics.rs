@@ -1,0 +1,5 @@
+//! Measurements recorded in virtual time.
+
+mod histogram;
+
+pub use histogram::Histogram;
