@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The whole test suite, as README.md documents it and CI runs it.
+# Installs nothing system-wide: Rust comes from the machine's toolchain.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== format and lint"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --release -- -D warnings
+
+echo "== unit, property and integration tests (release: the statistical tests simulate millions of customers)"
+cargo test --workspace --release
+
+echo "== every shipped model runs from the CLI"
+for model in models/*.toml; do
+  cargo run --release --quiet -- run "$model" --out "target/ci-out/$(basename "$model" .toml)" > /dev/null
+  echo "ok  $model"
+done

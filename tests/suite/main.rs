@@ -1,0 +1,7 @@
+//! All integration tests, compiled into one test binary.
+
+mod cli;
+mod determinism;
+mod model_errors;
+mod queueing_theory;
+mod theory;
