@@ -27,6 +27,7 @@ pub mod engine;
 pub mod metrics;
 pub mod model;
 pub mod network;
+pub mod onsale;
 pub mod queueing;
 pub mod replication;
 pub mod report;

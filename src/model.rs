@@ -9,9 +9,14 @@ mod duration;
 mod error;
 mod load;
 mod network;
+mod onsale;
 
 pub use distribution::DistributionSpec;
 pub use duration::{DURATION_FORMAT, Duration, parse_duration};
 pub use error::{Invalid, ModelError};
-pub use load::{LoadedModel, ModelSpec, load, parse};
+pub use load::{LoadedModel, ModelSpec, OnsaleModel, load, parse};
 pub use network::{NetworkSpec, RouteSpec, SourceSpec, StationSpec};
+pub use onsale::{
+    AppSpec, BotSpec, CdnSpec, DatabaseSpec, DemandSpec, EndpointServiceSpec, OnsaleSpec,
+    PaymentSpec, RetrySpec, SaleSpec, VenueRef, WaitingRoomMode, WaitingRoomSpec,
+};

@@ -1,10 +1,12 @@
 //! Outputs: `summary.json` with provenance, and the human-readable table.
 //! Exporters return bytes or strings; the CLI is the one place that writes files.
 
+mod onsale_table;
 mod provenance;
 mod summary;
 mod table;
 
+pub use onsale_table::onsale_table;
 pub use provenance::Provenance;
-pub use summary::{aggregate_metrics, network_summary};
+pub use summary::{aggregate_metrics, network_summary, onsale_summary};
 pub use table::station_table;

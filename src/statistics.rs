@@ -91,3 +91,62 @@ mod tests {
         assert!(estimate(&[3.0]).ci95[1].is_infinite());
     }
 }
+
+/// Ranks 1..=n with ties given their average rank.
+fn average_ranks(values: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    let mut ranks = vec![0.0; values.len()];
+    let mut start = 0;
+    while start < order.len() {
+        let mut end = start;
+        while end + 1 < order.len() && values[order[end + 1]] == values[order[start]] {
+            end += 1;
+        }
+        let average = (start + end) as f64 / 2.0 + 1.0;
+        for &index in &order[start..=end] {
+            ranks[index] = average;
+        }
+        start = end + 1;
+    }
+    ranks
+}
+
+fn pearson(x: &[f64], y: &[f64]) -> f64 {
+    let (mean_x, _) = mean_and_std_dev(x);
+    let (mean_y, _) = mean_and_std_dev(y);
+    let covariance: f64 = x
+        .iter()
+        .zip(y)
+        .map(|(a, b)| (a - mean_x) * (b - mean_y))
+        .sum();
+    let spread_x: f64 = x.iter().map(|a| (a - mean_x).powi(2)).sum::<f64>().sqrt();
+    let spread_y: f64 = y.iter().map(|b| (b - mean_y).powi(2)).sum::<f64>().sqrt();
+    if spread_x == 0.0 || spread_y == 0.0 {
+        0.0
+    } else {
+        covariance / (spread_x * spread_y)
+    }
+}
+
+/// Spearman's rank correlation (ties get average ranks); 0 when either side is constant.
+pub fn spearman(x: &[f64], y: &[f64]) -> f64 {
+    assert_eq!(x.len(), y.len(), "paired samples");
+    pearson(&average_ranks(x), &average_ranks(y))
+}
+
+#[cfg(test)]
+mod rank_tests {
+    use super::*;
+
+    #[test]
+    fn spearman_of_monotone_and_reversed_and_tied() {
+        let x = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert!((spearman(&x, &[10.0, 20.0, 30.0, 40.0, 1000.0]) - 1.0).abs() < 1e-12);
+        assert!((spearman(&x, &[5.0, 4.0, 3.0, 2.0, 1.0]) + 1.0).abs() < 1e-12);
+        // Hand-computed with average ranks: y ranks [1.5, 1.5, 3.5, 3.5, 5].
+        let rho = spearman(&x, &[0.0, 0.0, 1.0, 1.0, 2.0]);
+        assert!((rho - 0.9486832980505138).abs() < 1e-12, "{rho}");
+        assert_eq!(spearman(&x, &[1.0; 5]), 0.0);
+    }
+}

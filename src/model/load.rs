@@ -8,12 +8,24 @@ use sha2::{Digest, Sha256};
 
 use super::error::{Invalid, ModelError};
 use super::network::NetworkSpec;
+use super::onsale::OnsaleSpec;
 
 /// A parsed, validated model of any kind.
 #[derive(Clone, Debug)]
 pub enum ModelSpec {
     /// Sources and stations: a queueing network.
     Network(NetworkSpec),
+    /// A ticket on-sale, with its venue resolved.
+    Onsale(Box<OnsaleModel>),
+}
+
+/// An on-sale model and the venue it sells.
+#[derive(Clone, Debug)]
+pub struct OnsaleModel {
+    /// The model file's contents.
+    pub spec: OnsaleSpec,
+    /// The venue of every show, from a preset or a venue file.
+    pub venue: seat_core::VenueSpec,
 }
 
 impl ModelSpec {
@@ -21,6 +33,7 @@ impl ModelSpec {
     pub fn name(&self) -> &str {
         match self {
             ModelSpec::Network(spec) => &spec.name,
+            ModelSpec::Onsale(model) => &model.spec.name,
         }
     }
 }
@@ -37,7 +50,7 @@ pub struct LoadedModel {
 }
 
 /// The kinds a model file may declare.
-const KINDS: &str = "\"network\"";
+const KINDS: &str = "\"network\", \"onsale\"";
 
 #[derive(Deserialize)]
 struct KindProbe {
@@ -75,12 +88,43 @@ pub fn parse(path: &Path, text: &str) -> Result<ModelSpec, ModelError> {
             spec.validate().map_err(invalid)?;
             Ok(ModelSpec::Network(spec))
         }
+        "onsale" => {
+            let spec: OnsaleSpec = deserialize(path, text)?;
+            spec.validate().map_err(invalid)?;
+            let venue = load_venue(path, &spec)?;
+            Ok(ModelSpec::Onsale(Box::new(OnsaleModel { spec, venue })))
+        }
         other => Err(invalid(Invalid::new(
             "kind",
             format!("{other:?}"),
             format!("one of {KINDS}"),
         ))),
     }
+}
+
+/// The venue of an on-sale model: a preset, or a file relative to the model file.
+fn load_venue(model_path: &Path, spec: &OnsaleSpec) -> Result<seat_core::VenueSpec, ModelError> {
+    let venue_spec = match (&spec.sale.venue.preset, &spec.sale.venue.file) {
+        (Some(preset), _) => preset.spec(),
+        (None, Some(file)) => {
+            let venue_path = model_path.parent().unwrap_or(Path::new(".")).join(file);
+            let text = std::fs::read_to_string(&venue_path).map_err(|source| ModelError::Read {
+                path: venue_path.clone(),
+                source,
+            })?;
+            deserialize(&venue_path, &text)?
+        }
+        (None, None) => unreachable!("validated: preset or file"),
+    };
+    seat_core::Venue::build(&venue_spec).map_err(|error| ModelError::Invalid {
+        path: model_path.to_owned(),
+        invalid: Invalid::new(
+            "sale.venue",
+            &venue_spec.name,
+            format!("a valid venue ({error})"),
+        ),
+    })?;
+    Ok(venue_spec)
 }
 
 /// Deserializes with the field path of any error.

@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::provenance::Provenance;
 use crate::network::NetworkReport;
+use crate::onsale::OnsaleReport;
 use crate::statistics::estimate;
 
 /// Turns one report per replication into one JSON object: numbers for a single
@@ -64,5 +65,17 @@ pub fn network_summary(provenance: &Provenance, reports: &[NetworkReport]) -> Va
         "kind": "network",
         "stations": stations,
         "runs": runs,
+    })
+}
+
+/// The whole `summary.json` of an on-sale run.
+pub fn onsale_summary(provenance: &Provenance, reports: &[OnsaleReport], scale: f64) -> Value {
+    let metrics: Vec<_> = reports.iter().map(|report| &report.metrics).collect();
+    json!({
+        "provenance": provenance,
+        "kind": "onsale",
+        "scale": scale,
+        "invariants": "ok",
+        "metrics": aggregate_metrics(&metrics),
     })
 }

@@ -1,0 +1,177 @@
+//! The shows on sale, each with its own seat core, plus the read replicas'
+//! stale view of them. Every call passes the virtual `now`; the core decides.
+
+use std::collections::BTreeMap;
+
+use seat_core::{
+    Hold, HoldId, HoldRequest, Limits, Order, Refusal, SeatCore, SeatId, SectionId, Venue,
+    VenueSpec,
+};
+
+use crate::engine::{Span, Time};
+
+/// What a seat map shows a fan who wants `tickets`: seats to click, or nothing.
+type MapPick = Option<Vec<SeatId>>;
+
+/// Seat cores of every show and the replica cache.
+pub struct Inventory {
+    shows: Vec<SeatCore>,
+    general_admission: Option<SectionId>,
+    replica_lag: Span,
+    /// (show, tickets, split) → (read at, pick): a replica's view, refreshed once per lag.
+    replica_view: BTreeMap<(u16, u8, bool), (Time, MapPick)>,
+}
+
+impl Inventory {
+    /// `shows` fresh copies of the venue.
+    pub fn new(
+        venue: &VenueSpec,
+        shows: u32,
+        order_limit: u32,
+        replica_lag: Span,
+    ) -> Result<Inventory, String> {
+        let venue = Venue::build(venue).map_err(|error| error.to_string())?;
+        let limits = Limits::new(order_limit).map_err(|error| error.to_string())?;
+        let general_admission = venue.sections().iter().enumerate().find_map(|(index, _)| {
+            let id = SectionId(index as _);
+            venue.is_general_admission(id).then_some(id)
+        });
+        Ok(Inventory {
+            shows: (0..shows)
+                .map(|_| SeatCore::new(venue.clone(), limits))
+                .collect(),
+            general_admission,
+            replica_lag,
+            replica_view: BTreeMap::new(),
+        })
+    }
+
+    /// The request a fan makes.
+    pub fn request(
+        &self,
+        tickets: u8,
+        general_admission: bool,
+        split: bool,
+        max_price_minor: u64,
+    ) -> HoldRequest {
+        let mut request = HoldRequest::new(u32::from(tickets));
+        if let (true, Some(section)) = (general_admission, self.general_admission) {
+            request = request.in_section(section);
+        }
+        if split {
+            request = request.allow_split();
+        }
+        if max_price_minor != u64::MAX {
+            request = request.max_price_minor(max_price_minor);
+        }
+        request
+    }
+
+    /// What a read replica's seat map offers: the primary's choice as of up to
+    /// `replica_lag` ago, so fans reading within one lag window click the same seats.
+    pub fn seat_map_pick(&mut self, now: Time, show: u16, request: &HoldRequest) -> MapPick {
+        if request.section.is_some() && request.section == self.general_admission {
+            return None;
+        }
+        let key = (show, request.quantity as u8, request.allow_split);
+        if let Some((read_at, pick)) = self.replica_view.get(&key) {
+            if now.since(*read_at) < self.replica_lag {
+                return pick.clone();
+            }
+        }
+        let pick = self.shows[show as usize]
+            .suggest_seats(request)
+            .ok()
+            .map(|s| s.seats.as_slice().to_vec());
+        self.replica_view.insert(key, (now, pick.clone()));
+        pick
+    }
+
+    /// Best-available hold.
+    pub fn hold_best(
+        &mut self,
+        now: Time,
+        show: u16,
+        request: &HoldRequest,
+        ttl: Span,
+    ) -> Result<Hold, Refusal> {
+        self.shows[show as usize].hold_best_available(now.0, request, (now + ttl).0)
+    }
+
+    /// Hold the seats clicked on the map.
+    pub fn hold_seats(
+        &mut self,
+        now: Time,
+        show: u16,
+        seats: &[SeatId],
+        ttl: Span,
+    ) -> Result<Hold, Refusal> {
+        self.shows[show as usize].hold_seats(now.0, seats, (now + ttl).0)
+    }
+
+    /// Confirm a hold into an order.
+    pub fn confirm(&mut self, now: Time, show: u16, hold: u64) -> Result<Order, Refusal> {
+        self.shows[show as usize].confirm(now.0, HoldId(hold))
+    }
+
+    /// Expire due holds of a show; returns tickets put back on sale.
+    pub fn expire(&mut self, now: Time, show: u16) -> u32 {
+        self.shows[show as usize]
+            .handle_timeout(now.0)
+            .map(|expired| expired.tickets)
+            .unwrap_or(0)
+    }
+
+    /// A show with free tickets, searching onward from `from`.
+    pub fn show_with_free_tickets(&self, from: u16) -> Option<u16> {
+        let count = self.shows.len();
+        (0..count)
+            .map(|offset| ((from as usize + offset) % count) as u16)
+            .find(|&show| self.shows[show as usize].free() > 0)
+    }
+
+    /// Free tickets across shows.
+    pub fn free(&self) -> u64 {
+        self.shows.iter().map(|core| u64::from(core.free())).sum()
+    }
+
+    /// Held tickets across shows.
+    pub fn held(&self) -> u64 {
+        self.shows.iter().map(|core| u64::from(core.held())).sum()
+    }
+
+    /// Sold tickets across shows.
+    pub fn sold(&self) -> u64 {
+        self.shows.iter().map(|core| u64::from(core.sold())).sum()
+    }
+
+    /// Live holds across shows.
+    pub fn live_holds(&self) -> u64 {
+        self.shows
+            .iter()
+            .map(|core| u64::from(core.live_holds()))
+            .sum()
+    }
+
+    /// Revenue of confirmed orders, minor units.
+    pub fn revenue_minor(&self) -> u64 {
+        self.shows.iter().map(SeatCore::revenue_minor).sum()
+    }
+
+    /// Total capacity across shows.
+    pub fn capacity(&self) -> u64 {
+        self.shows
+            .iter()
+            .map(|core| u64::from(core.capacity()))
+            .sum()
+    }
+
+    /// The seat core's own invariant check on every show.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        for (show, core) in self.shows.iter().enumerate() {
+            core.check_invariants()
+                .map_err(|violation| format!("show {show}: {violation}"))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,391 @@
+//! The fan's side of the journey: arrive, queue, shop, hold, pay, confirm, or
+//! give up. Each handler decides the fan's next step from a response.
+
+use rand::RngExt;
+use seat_core::{Hold, Refusal};
+
+use super::event::{Endpoint, Event, PaymentResult, Request};
+use super::fan::{Outcome, Step};
+use super::metrics::ErrorKind;
+use super::world::World;
+use crate::engine::{Scheduler, Span, Time};
+
+impl World {
+    pub(super) fn on_fan_arrives(&mut self, now: Time, fan: u32, scheduler: &mut Scheduler<Event>) {
+        if let Some(next) = self.fans.get(fan as usize + 1) {
+            scheduler.at(next.arrived.max(now), Event::FanArrives(fan + 1));
+        }
+        self.metrics.current.arrivals += 1;
+        self.issue(now, fan, Endpoint::EventPage, scheduler);
+    }
+
+    /// The event page loaded: queue, or go straight to the shop without a waiting room.
+    pub(super) fn on_event_page(&mut self, now: Time, fan: u32, scheduler: &mut Scheduler<Event>) {
+        if self.sold_out_announced {
+            return self.finish(now, fan, Outcome::LeftSoldOut);
+        }
+        if self.room.is_bypassed() {
+            // Early fans keep refreshing until the sale opens: they all hit at T.
+            return self.admit(now.max(Time::OPENING), fan, scheduler);
+        }
+        let record = &mut self.fans[fan as usize];
+        record.waiting = true;
+        self.room.join(now, fan, record.sessions);
+        if !record.is_bot {
+            let patience = self.samplers.patience.sample(&mut self.rng.patience);
+            scheduler.after(patience, Event::FanLosesPatience(fan));
+        }
+    }
+
+    pub(super) fn on_fan_loses_patience(&mut self, now: Time, fan: u32) {
+        if self.fans[fan as usize].waiting {
+            self.fans[fan as usize].waiting = false;
+            self.finish(now, fan, Outcome::GaveUpInQueue);
+        }
+    }
+
+    pub(super) fn on_sale_opens(&mut self, now: Time, scheduler: &mut Scheduler<Event>) {
+        self.room.open();
+        if !self.room.is_bypassed() {
+            scheduler.at(now, Event::AdmitTick);
+        }
+    }
+
+    pub(super) fn on_admit_tick(&mut self, now: Time, scheduler: &mut Scheduler<Event>) {
+        let batch: Vec<u32> = self.room.admit_batch().collect();
+        self.metrics.current.admitted += batch.len() as u64;
+        for fan in batch {
+            if self.fans[fan as usize].waiting {
+                self.fans[fan as usize].waiting = false;
+                self.admit(now, fan, scheduler);
+            } else {
+                self.metrics.wasted_admissions += 1;
+            }
+        }
+        if now < self.params.horizon && !self.sold_out_announced {
+            scheduler.after(Span::from_secs(1), Event::AdmitTick);
+        }
+    }
+
+    /// Let in: the fan starts shopping at `at` (now, or the opening).
+    fn admit(&mut self, at: Time, fan: u32, scheduler: &mut Scheduler<Event>) {
+        let record = &mut self.fans[fan as usize];
+        record.admitted = at;
+        record.admission_rank = self.admissions;
+        self.admissions += 1;
+        if record.uses_seat_map {
+            record.step = Step::SeatMap;
+            self.schedule_act(at, fan, Span::ZERO, scheduler);
+        } else {
+            record.step = Step::HoldBest;
+            let think = self.think(fan, Step::HoldBest);
+            self.schedule_act(at, fan, think, scheduler);
+        }
+    }
+
+    /// Think time before `step`; bots act at their request interval.
+    fn think(&mut self, fan: u32, step: Step) -> Span {
+        if self.fans[fan as usize].is_bot {
+            return self.params.bot_interval;
+        }
+        let rng = &mut self.rng.behaviour;
+        match step {
+            Step::Payment => self.samplers.think_payment.sample(rng),
+            _ => self.samplers.think_seat.sample(rng),
+        }
+    }
+
+    fn schedule_act(&mut self, at: Time, fan: u32, delay: Span, scheduler: &mut Scheduler<Event>) {
+        let sequence = self.fans[fan as usize].sequence;
+        scheduler.at(
+            at.max(scheduler.now()) + delay,
+            Event::FanActs { fan, sequence },
+        );
+    }
+
+    pub(super) fn on_fan_acts(
+        &mut self,
+        now: Time,
+        fan: u32,
+        sequence: u32,
+        scheduler: &mut Scheduler<Event>,
+    ) {
+        let record = &self.fans[fan as usize];
+        if record.is_done() || record.sequence != sequence || record.pending {
+            return;
+        }
+        let shopping = matches!(
+            record.step,
+            Step::SeatMap | Step::HoldPicked | Step::HoldBest
+        );
+        if shopping
+            && !self.room.is_bypassed()
+            && now > record.admitted + self.params.token_ttl
+            && !record.is_bot
+        {
+            return self.finish(now, fan, Outcome::TokenExpired);
+        }
+        let endpoint = match record.step {
+            Step::EventPage => Endpoint::EventPage,
+            Step::SeatMap => Endpoint::SeatMap,
+            Step::HoldPicked | Step::HoldBest => Endpoint::Hold,
+            Step::Payment => Endpoint::Payment,
+            Step::Confirm => Endpoint::Confirm,
+        };
+        self.issue(now, fan, endpoint, scheduler);
+    }
+
+    /// The seat map arrived: pick seats on it, then think.
+    pub(super) fn on_seat_map(&mut self, now: Time, fan: u32, scheduler: &mut Scheduler<Event>) {
+        let record = &self.fans[fan as usize];
+        let request = self.inventory.request(
+            record.tickets,
+            record.wants_general_admission,
+            record.accepts_split,
+            record.max_price_minor,
+        );
+        let show = record.show;
+        let step = match self.inventory.seat_map_pick(now, show, &request) {
+            Some(seats) => {
+                self.picks.insert(fan, seats);
+                Step::HoldPicked
+            }
+            None => Step::HoldBest,
+        };
+        self.fans[fan as usize].step = step;
+        let think = self.think(fan, step);
+        self.schedule_act(now, fan, think, scheduler);
+    }
+
+    /// The hold transaction commits in the seat core, whether or not the client still waits.
+    pub(super) fn commit_hold(
+        &mut self,
+        now: Time,
+        request: Request,
+        scheduler: &mut Scheduler<Event>,
+    ) {
+        let record = &self.fans[request.fan as usize];
+        let show = record.show;
+        let result = match (record.step, self.picks.remove(&request.fan)) {
+            (Step::HoldPicked, Some(seats)) => {
+                self.inventory
+                    .hold_seats(now, show, &seats, self.params.hold_ttl)
+            }
+            _ => {
+                let hold_request = self.inventory.request(
+                    record.tickets,
+                    record.wants_general_admission,
+                    record.accepts_split,
+                    record.max_price_minor,
+                );
+                self.inventory
+                    .hold_best(now, show, &hold_request, self.params.hold_ttl)
+            }
+        };
+        if let Ok(hold) = &result {
+            scheduler.at(Time(hold.deadline), Event::HoldDeadline(show));
+            let live = self.inventory.live_holds();
+            self.metrics.peak_live_holds = self.metrics.peak_live_holds.max(live);
+            self.note_inventory(now);
+        }
+        if !self.deliverable(now, &request) {
+            self.metrics.ghost_holds += u64::from(result.is_ok());
+            return;
+        }
+        match result {
+            Ok(hold) => self.on_hold_placed(now, request.fan, hold, scheduler),
+            Err(refusal) => self.on_hold_refused(now, request, refusal, scheduler),
+        }
+    }
+
+    fn on_hold_placed(
+        &mut self,
+        now: Time,
+        fan: u32,
+        hold: Hold,
+        scheduler: &mut Scheduler<Event>,
+    ) {
+        let record = &mut self.fans[fan as usize];
+        record.hold = Some((record.show, hold.id.0));
+        record.step = Step::Payment;
+        if !record.is_bot && self.rng.behaviour.random::<f64>() < self.params.abandon_cart {
+            return self.finish(now, fan, Outcome::AbandonedCart);
+        }
+        let think = self.think(fan, Step::Payment);
+        self.schedule_act(now, fan, think, scheduler);
+    }
+
+    fn on_hold_refused(
+        &mut self,
+        now: Time,
+        request: Request,
+        refusal: Refusal,
+        scheduler: &mut Scheduler<Event>,
+    ) {
+        let fan = request.fan;
+        match refusal {
+            Refusal::SeatTaken(_) => {
+                // Someone was faster, or the map was stale: fall back to best-available at once.
+                self.metrics.on_error(ErrorKind::SeatTaken);
+                self.fans[fan as usize].step = Step::HoldBest;
+                self.schedule_act(now, fan, Span::ZERO, scheduler);
+            }
+            Refusal::NoAdjacentSeats => {
+                self.fans[fan as usize].accepts_split = true;
+                self.fans[fan as usize].step = Step::HoldBest;
+                self.fail(now, request, ErrorKind::NoTickets, scheduler);
+            }
+            _ => self.on_no_tickets(now, request, scheduler),
+        }
+    }
+
+    /// Nothing for this fan in their show: try another show, wait for the second wave, or leave.
+    fn on_no_tickets(&mut self, now: Time, request: Request, scheduler: &mut Scheduler<Event>) {
+        let fan = request.fan;
+        self.fans[fan as usize].step = Step::HoldBest;
+        if self.inventory.free() + self.inventory.held() == 0 {
+            self.metrics.on_error(ErrorKind::NoTickets);
+            return self.finish(now, fan, Outcome::LeftSoldOut);
+        }
+        let current = self.fans[fan as usize].show;
+        if let Some(show) = self
+            .inventory
+            .show_with_free_tickets(current)
+            .filter(|show| *show != current)
+        {
+            self.fans[fan as usize].show = show;
+        }
+        self.fail(now, request, ErrorKind::NoTickets, scheduler);
+    }
+
+    pub(super) fn on_payment_result(
+        &mut self,
+        now: Time,
+        fan: u32,
+        result: PaymentResult,
+        scheduler: &mut Scheduler<Event>,
+    ) {
+        if result == PaymentResult::Approved {
+            self.fans[fan as usize].step = Step::Confirm;
+            return self.issue(now, fan, Endpoint::Confirm, scheduler);
+        }
+        let kind = if result == PaymentResult::Declined {
+            ErrorKind::PaymentDeclined
+        } else {
+            ErrorKind::PaymentTimeout
+        };
+        self.metrics.on_error(kind);
+        let record = &mut self.fans[fan as usize];
+        record.payment_attempts += 1;
+        if record.payment_attempts > self.params.payment_retries {
+            return self.finish(now, fan, Outcome::PaymentFailed);
+        }
+        let think = self.think(fan, Step::Payment);
+        self.schedule_act(now, fan, think, scheduler);
+    }
+
+    pub(super) fn commit_confirm(
+        &mut self,
+        now: Time,
+        request: Request,
+        scheduler: &mut Scheduler<Event>,
+    ) {
+        let Some((show, hold)) = self.fans[request.fan as usize].hold else {
+            return;
+        };
+        let result = self.inventory.confirm(now, show, hold);
+        if let Ok(order) = &result {
+            let record = &mut self.fans[request.fan as usize];
+            record.bought = order.tickets as u8;
+            record.hold = None;
+            self.metrics.last_sale = Some(now);
+            if self.metrics.first_sold_out.is_some() {
+                self.metrics.tickets_after_first_sold_out += u64::from(order.tickets);
+            }
+            self.note_inventory(now);
+        }
+        let delivered = self.deliverable(now, &request);
+        match result {
+            // Paid and confirmed: bought, even if the confirmation page timed out.
+            Ok(_) => self.finish(now, request.fan, Outcome::Bought),
+            Err(Refusal::HoldExpired(_)) if delivered => {
+                let record = &mut self.fans[request.fan as usize];
+                record.hold = None;
+                record.step = Step::HoldBest;
+                record.payment_attempts = 0;
+                self.fail(now, request, ErrorKind::HoldExpired, scheduler);
+            }
+            Err(_) => {}
+        }
+    }
+
+    /// An error: retry the same step after a delay, or give up.
+    pub(super) fn fail(
+        &mut self,
+        now: Time,
+        request: Request,
+        kind: ErrorKind,
+        scheduler: &mut Scheduler<Event>,
+    ) {
+        self.metrics.on_error(kind);
+        let fan = request.fan;
+        let record = &mut self.fans[fan as usize];
+        record.pending = false;
+        record.errors = record.errors.saturating_add(1);
+        let limit = if record.is_bot {
+            self.params.bot_attempts
+        } else {
+            self.params.retry_attempts
+        };
+        if record.errors > limit {
+            let outcome = if kind == ErrorKind::NoTickets {
+                Outcome::LeftSoldOut
+            } else {
+                Outcome::GaveUpAfterErrors
+            };
+            return self.finish(now, fan, outcome);
+        }
+        let delay = if record.is_bot {
+            self.params.bot_interval
+        } else {
+            self.samplers.retry_delay.sample(&mut self.rng.behaviour)
+        };
+        self.schedule_act(now, fan, delay, scheduler);
+    }
+
+    /// The journey ends with `outcome`.
+    pub(super) fn finish(&mut self, _now: Time, fan: u32, outcome: Outcome) {
+        let record = &mut self.fans[fan as usize];
+        if record.is_done() {
+            return;
+        }
+        record.outcome = outcome;
+        record.pending = false;
+        record.waiting = false;
+        self.picks.remove(&fan);
+    }
+
+    /// Sell-out bookkeeping after the inventory changed.
+    fn note_inventory(&mut self, now: Time) {
+        if self.inventory.free() > 0 {
+            return;
+        }
+        self.metrics.first_sold_out.get_or_insert(now);
+        if self.inventory.held() == 0 {
+            self.announce_sold_out(now);
+        }
+    }
+
+    /// Nothing free and nothing held: the waiting room tells everyone.
+    fn announce_sold_out(&mut self, now: Time) {
+        if self.sold_out_announced {
+            return;
+        }
+        self.sold_out_announced = true;
+        for fan in self.room.clear() {
+            if self.fans[fan as usize].waiting {
+                self.finish(now, fan, Outcome::LeftSoldOut);
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! The virtual waiting room: a pre-queue before the opening, ordered at the
+//! opening (shuffled or FIFO), then first-come-first-served, drained at a set
+//! outflow. Every session of a fan is its own queue entry.
+
+use std::collections::VecDeque;
+
+use rand::RngExt;
+
+use crate::engine::{Rng, Time};
+use crate::model::{WaitingRoomMode, WaitingRoomSpec};
+
+/// Queue entries waiting for admission.
+pub struct WaitingRoom {
+    mode: WaitingRoomMode,
+    pre_queue: Vec<u32>,
+    queue: VecDeque<u32>,
+    shuffle: Rng,
+    per_second: f64,
+    carry: f64,
+    open: bool,
+}
+
+impl WaitingRoom {
+    /// An empty room; `shuffle` orders the pre-queue under `randomized_prequeue`.
+    pub fn new(spec: &WaitingRoomSpec, shuffle: Rng) -> WaitingRoom {
+        WaitingRoom {
+            mode: spec.mode,
+            pre_queue: Vec::new(),
+            queue: VecDeque::new(),
+            shuffle,
+            per_second: spec.outflow_per_min / 60.0,
+            carry: 0.0,
+            open: false,
+        }
+    }
+
+    /// True when fans skip the room entirely.
+    pub fn is_bypassed(&self) -> bool {
+        self.mode == WaitingRoomMode::None
+    }
+
+    /// A fan joins with `sessions` entries.
+    pub fn join(&mut self, now: Time, fan: u32, sessions: u8) {
+        for _ in 0..sessions.max(1) {
+            if now < Time::OPENING && !self.open {
+                self.pre_queue.push(fan);
+            } else {
+                self.queue.push_back(fan);
+            }
+        }
+    }
+
+    /// At the opening: order the pre-queue and start admitting.
+    pub fn open(&mut self) {
+        if self.mode == WaitingRoomMode::RandomizedPrequeue {
+            // Fisher–Yates from the room's own stream.
+            for i in (1..self.pre_queue.len()).rev() {
+                let j = self.shuffle.random_range(0..=i);
+                self.pre_queue.swap(i, j);
+            }
+        }
+        let mut ordered: VecDeque<u32> = self.pre_queue.drain(..).collect();
+        ordered.append(&mut self.queue);
+        self.queue = ordered;
+        self.open = true;
+    }
+
+    /// The entries admitted this second (fractional outflow carries over).
+    pub fn admit_batch(&mut self) -> impl Iterator<Item = u32> + '_ {
+        self.carry += self.per_second;
+        let count = (self.carry.floor() as usize).min(self.queue.len());
+        self.carry -= count as f64;
+        if self.queue.is_empty() {
+            // An empty queue does not bank admissions for later.
+            self.carry = self.carry.min(1.0);
+        }
+        self.queue.drain(..count)
+    }
+
+    /// Entries waiting (pre-queue included).
+    pub fn entries(&self) -> usize {
+        self.pre_queue.len() + self.queue.len()
+    }
+
+    /// Empties the room (sold out); returns the fans whose entries were dropped.
+    pub fn clear(&mut self) -> Vec<u32> {
+        let mut fans: Vec<u32> = self
+            .pre_queue
+            .drain(..)
+            .chain(self.queue.drain(..))
+            .collect();
+        fans.sort_unstable();
+        fans.dedup();
+        fans
+    }
+}
