@@ -1,14 +1,17 @@
 //! The best-available index: for every row and every quantity `q` up to the per-order
-//! limit, the row's best block of `q` adjacent free seats — once among blocks that leave
-//! no single orphan seat ("tidy"), once among all blocks — kept in a segment tree of
-//! minimums over the rows.
+//! limit, the row's best block of `q` adjacent free seats, kept in a segment tree of
+//! minimums over the rows; plus each row's best single seat, for split seating.
 //!
-//! A key packs `(sum of the block's seat ranks) << 32 | row id`, so the minimum key is
-//! the best block venue-wide, ties going to the lower row id; within a row, ties go to
-//! the lowest start. Leaves are ordered by (price level, section, row), which makes each
-//! (section, price level) zone a contiguous leaf range: section and price filters become
-//! a handful of range-minimum queries. Holding or freeing seats touches one row: the
-//! row is recomputed from its free runs and the change climbs `log2(rows)` nodes.
+//! A key packs `untidy << 63 | (sum of the block's seat ranks) << 32 | row id`. A row
+//! offers its best block that strands no single free seat ("tidy") if it has one, and
+//! otherwise its best block with the `untidy` bit set; so the minimum key over any set
+//! of rows is the best tidy block if one exists there, else the best block of any kind —
+//! the two best-available phases in one lane. Ties go to the lower row id; within a row
+//! to the lowest start. Leaves are ordered by (price level, section, row), which makes
+//! each (section, price level) zone a contiguous leaf range: section and price filters
+//! become a few range-minimum queries. Holding or freeing seats touches one row: the row
+//! is recomputed from its free runs and the change climbs `log2(rows)` nodes, stopping
+//! early where nothing changed.
 
 use crate::free_set::FreeSet;
 use crate::ids::SeatId;
@@ -20,19 +23,16 @@ use std::ops::Range;
 /// No block: compares greater than every real key.
 pub(crate) const EMPTY: u64 = u64::MAX;
 
-/// Which blocks a key slot ranks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Fit {
-    /// Blocks that leave no single free seat stranded on either side.
-    Tidy,
-    /// Any block of adjacent free seats.
-    Any,
-}
+/// Set on keys of blocks that strand a single free seat.
+const UNTIDY: u64 = 1 << 63;
+
+/// Quantities evaluated together in the leaf computation (one SIMD-friendly chunk).
+const LANES: usize = 8;
 
 #[derive(Clone, Debug)]
 pub(crate) struct BestIndex {
     max_quantity: usize,
-    /// Keys per node: `2 * max_quantity` (tidy slots, then any slots).
+    /// Keys per node: one per quantity, then the best single seat.
     width: usize,
     /// Leaves in the tree (a power of two, at least the number of rows).
     leaves: usize,
@@ -46,16 +46,10 @@ pub(crate) struct BestIndex {
     zone_leaves: Vec<Range<u32>>,
 }
 
-/// Which key slot ranks blocks of `quantity` seats of this fit.
-fn slot(max_quantity: usize, fit: Fit, quantity: u32) -> usize {
-    let base = if fit == Fit::Tidy { 0 } else { max_quantity };
-    base + quantity as usize - 1
-}
-
 impl BestIndex {
     pub(crate) fn new(venue: &Venue, max_quantity: u32, free: &FreeSet) -> BestIndex {
         let max_quantity = max_quantity as usize;
-        let width = 2 * max_quantity;
+        let width = max_quantity + 1;
         let rows = venue.rows.len();
         let leaves = rows.max(1).next_power_of_two();
         let mut order: Vec<u32> = (0..rows as u32).collect();
@@ -103,18 +97,17 @@ impl BestIndex {
         }
     }
 
-    /// Best block over the given leaf ranges (all rows if `ranges` is `None`):
-    /// `(row, start offset)`.
+    /// Best block of `quantity` seats over the given leaf ranges (all rows if `ranges` is
+    /// `None`): `(row, start offset)`. Tidy blocks win over untidy ones.
     pub(crate) fn best_block(
         &self,
         quantity: u32,
-        fit: Fit,
         ranges: Option<&[Range<u32>]>,
     ) -> Option<(u32, u32)> {
-        if quantity as usize > self.max_quantity {
+        if quantity == 0 || quantity as usize > self.max_quantity {
             return None;
         }
-        let slot = slot(self.max_quantity, fit, quantity);
+        let slot = quantity as usize - 1;
         let key = match ranges {
             None => self.keys[self.width + slot],
             Some(ranges) => ranges
@@ -140,7 +133,7 @@ impl BestIndex {
         count: u32,
         ranges: Option<&[Range<u32>]>,
     ) -> Vec<SeatId> {
-        let slot = slot(self.max_quantity, Fit::Any, 1);
+        let slot = self.max_quantity;
         let mut frontier: BinaryHeap<Reverse<(u64, Walk)>> = BinaryHeap::new();
         let everything = 0..self.leaves as u32;
         let all = std::slice::from_ref(&everything);
@@ -206,23 +199,17 @@ impl BestIndex {
     /// Recomputes a row's leaf; true if its keys changed.
     fn write_leaf(&mut self, venue: &Venue, free: &FreeSet, row: u32) -> bool {
         let width = self.width;
-        let mut sums = [EMPTY; 2 * crate::MAX_TICKETS_PER_ORDER as usize];
-        let sums = &mut sums[..width];
-        let starts = &mut self.starts[row as usize * width..(row as usize + 1) * width];
-        row_best_blocks(venue, free, row, self.max_quantity, sums, starts);
         let leaf = self.leaves + self.leaf_of_row[row as usize] as usize;
+        let mut fresh = [EMPTY; crate::MAX_TICKETS_PER_ORDER as usize + 1];
+        let fresh = &mut fresh[..width];
+        let starts = &mut self.starts[row as usize * width..(row as usize + 1) * width];
+        row_best_blocks(venue, free, row, fresh, starts);
         let keys = &mut self.keys[leaf * width..(leaf + 1) * width];
-        let mut changed = false;
-        for (key, &sum) in keys.iter_mut().zip(sums.iter()) {
-            let value = if sum == EMPTY {
-                EMPTY
-            } else {
-                sum << 32 | u64::from(row)
-            };
-            changed |= *key != value;
-            *key = value;
+        if keys == fresh {
+            return false;
         }
-        changed
+        keys.copy_from_slice(fresh);
+        true
     }
 
     /// Checks every leaf against a fresh computation and every inner node against its
@@ -296,41 +283,107 @@ fn canonical_nodes(leaves: usize, range: Range<u32>) -> impl Iterator<Item = usi
     })
 }
 
-/// For each quantity `q` and fit, the smallest rank sum of a block of `q` free seats in
-/// the row and where it starts; the first (lowest) start wins ties.
-fn row_best_blocks(
-    venue: &Venue,
-    free: &FreeSet,
-    row: u32,
-    max_quantity: usize,
-    sums: &mut [u64],
-    starts: &mut [u32],
-) {
-    sums.fill(EMPTY);
+/// The row's keys and block starts: per quantity its best tidy block (else its best
+/// block, flagged untidy), and last its best single seat. Lowest rank sum wins, then
+/// the lowest start.
+fn row_best_blocks(venue: &Venue, free: &FreeSet, row: u32, keys: &mut [u64], starts: &mut [u32]) {
+    let max_quantity = keys.len() - 1;
+    keys.fill(EMPTY);
     starts.fill(0);
     let r = &venue.rows[row as usize];
     let first = r.first_seat.0;
-    let prefix = &venue.rank_prefix[first as usize + row as usize..][..r.len as usize + 1];
-    let (tidy_sums, any_sums) = sums.split_at_mut(max_quantity);
-    let (tidy_starts, any_starts) = starts.split_at_mut(max_quantity);
-    for (run_first, run_end) in free.runs(first, first + r.len) {
-        let (a, b) = (run_first - first, run_end - first);
-        for quantity in 1..=(b - a).min(max_quantity as u32) {
-            let q = quantity as usize - 1;
-            for start in a..=b - quantity {
-                let sum = u64::from(
-                    prefix[(start + quantity) as usize].wrapping_sub(prefix[start as usize]),
-                );
-                if sum < any_sums[q] {
-                    any_sums[q] = sum;
-                    any_starts[q] = start;
-                }
-                let tidy = start - a != 1 && b - quantity - start != 1;
-                if tidy && sum < tidy_sums[q] {
-                    tidy_sums[q] = sum;
-                    tidy_starts[q] = start;
-                }
+    // `rank_prefix` is padded at the end, so lanes past the row read harmless values.
+    let prefix = &venue.rank_prefix[first as usize + row as usize..];
+    for chunk in 0..max_quantity.div_ceil(LANES) {
+        let mut best = ChunkBest::default();
+        for (run_first, run_end) in free.runs(first, first + r.len) {
+            best.scan_run(prefix, chunk, run_first - first, run_end - first);
+        }
+        for lane in 0..LANES.min(max_quantity - chunk * LANES) {
+            let slot = chunk * LANES + lane;
+            (keys[slot], starts[slot]) = best.key(lane, row);
+        }
+        if chunk == 0 && best.any_sums[0] != i32::MAX {
+            keys[max_quantity] = (best.any_sums[0] as u64) << 32 | u64::from(row);
+            starts[max_quantity] = best.any_starts[0] as u32;
+        }
+    }
+}
+
+/// Best rank sums and starts for quantities `chunk * LANES + 1..` of one row, tidy and
+/// any. Sums are below 2^30 (see `RANK_MAX`), so `i32` holds them; `i32::MAX` = none.
+struct ChunkBest {
+    tidy_sums: [i32; LANES],
+    tidy_starts: [i32; LANES],
+    any_sums: [i32; LANES],
+    any_starts: [i32; LANES],
+}
+
+impl Default for ChunkBest {
+    fn default() -> ChunkBest {
+        ChunkBest {
+            tidy_sums: [i32::MAX; LANES],
+            tidy_starts: [0; LANES],
+            any_sums: [i32::MAX; LANES],
+            any_starts: [0; LANES],
+        }
+    }
+}
+
+/// All ones if `condition`, else zero: a lane mask for branch-free selects.
+fn mask(condition: bool) -> i32 {
+    -i32::from(condition)
+}
+
+/// `when` ones: `new`; zeros: `old`.
+fn select(when: i32, new: i32, old: i32) -> i32 {
+    (new & when) | (old & !when)
+}
+
+impl ChunkBest {
+    /// Every block starting in the free run `a..b` (row offsets). Written as masks and
+    /// selects over the lanes, without branches, so the compiler vectorises it; strict
+    /// `<` keeps the lowest start on ties.
+    fn scan_run(&mut self, prefix: &[u32], chunk: usize, a: u32, b: u32) {
+        let offset = chunk * LANES;
+        let quantities: [i32; LANES] = std::array::from_fn(|lane| (offset + lane + 1) as i32);
+        for start in a..b {
+            let window: &[u32; LANES] = prefix[start as usize + offset + 1..][..LANES]
+                .try_into()
+                .expect("LANES long");
+            let base = prefix[start as usize];
+            let room = (b - start) as i32;
+            let left_tidy = mask(start - a != 1);
+            let at = start as i32;
+            for lane in 0..LANES {
+                let quantity = quantities[lane];
+                let sum = window[lane].wrapping_sub(base) as i32;
+                let fits = mask(quantity <= room);
+                let better = fits & mask(sum < self.any_sums[lane]);
+                self.any_sums[lane] = select(better, sum, self.any_sums[lane]);
+                self.any_starts[lane] = select(better, at, self.any_starts[lane]);
+                let tidy = fits & left_tidy & mask(room - quantity != 1);
+                let better = tidy & mask(sum < self.tidy_sums[lane]);
+                self.tidy_sums[lane] = select(better, sum, self.tidy_sums[lane]);
+                self.tidy_starts[lane] = select(better, at, self.tidy_starts[lane]);
             }
+        }
+    }
+
+    /// The key and start a lane offers: tidy if possible, else untidy, else none.
+    fn key(&self, lane: usize, row: u32) -> (u64, u32) {
+        if self.tidy_sums[lane] != i32::MAX {
+            (
+                (self.tidy_sums[lane] as u64) << 32 | u64::from(row),
+                self.tidy_starts[lane] as u32,
+            )
+        } else if self.any_sums[lane] != i32::MAX {
+            (
+                UNTIDY | (self.any_sums[lane] as u64) << 32 | u64::from(row),
+                self.any_starts[lane] as u32,
+            )
+        } else {
+            (EMPTY, 0)
         }
     }
 }

@@ -4,7 +4,7 @@ use crate::best_index::BestIndex;
 use crate::expiry::DeadlineQueue;
 use crate::free_set::FreeSet;
 use crate::hold::{Fate, GaLine, Hold, HoldBook, HoldRequest, HoldStatus, NewHold, Suggestion};
-use crate::ids::{HoldId, OrderId, SeatId, SectionId};
+use crate::ids::{HoldId, OrderId, SeatId};
 use crate::limits::Limits;
 use crate::order::{Order, OrderBook};
 use crate::refusal::Refusal;
@@ -76,6 +76,8 @@ pub struct SeatCore {
     pub(crate) stats: HoldStats,
     /// Rows touched by the current operation (reused buffer).
     touched_rows: Vec<u32>,
+    /// Seats of the hold being made (reused buffer).
+    scratch_seats: Vec<SeatId>,
 }
 
 impl SeatCore {
@@ -100,6 +102,7 @@ impl SeatCore {
             deadlines: DeadlineQueue::default(),
             stats: HoldStats::default(),
             touched_rows: Vec::new(),
+            scratch_seats: Vec::new(),
         }
     }
 
@@ -354,10 +357,23 @@ impl SeatCore {
 
     /// Holds the picked tickets and records the hold.
     fn take(&mut self, pick: Pick, deadline: i64) -> Hold {
-        let (seats, general_admission): (Vec<SeatId>, Option<(SectionId, Vec<GaLine>)>) = match pick
-        {
-            Pick::General { section, lines } => (Vec::new(), Some((section, lines))),
-            other => (self.pick_seats(&other), None),
+        let mut seats = std::mem::take(&mut self.scratch_seats);
+        seats.clear();
+        let (general_admission, total_price_minor) = match pick {
+            Pick::Block { row, start, len } => {
+                let r = &self.venue.rows[row as usize];
+                let first = r.first_seat.0 + start;
+                seats.extend((first..first + len).map(SeatId));
+                (None, u64::from(len) * self.venue.price_minor(r.price_level))
+            }
+            Pick::Seats(list) => {
+                seats.extend_from_slice(&list);
+                (None, self.price_of(&seats, &[]))
+            }
+            Pick::General { section, lines } => {
+                let price = self.price_of(&[], &lines);
+                (Some((section, lines)), price)
+            }
         };
         let lines = general_admission
             .as_ref()
@@ -369,7 +385,6 @@ impl SeatCore {
         move_tickets(&mut self.tally, &self.venue, Move::Hold, &seats, lines);
         self.refresh_rows(&seats);
         let tickets = seats.len() as u32 + lines.iter().map(|line| line.tickets).sum::<u32>();
-        let total_price_minor = self.price_of(&seats, lines);
         let general_admission = general_admission
             .as_ref()
             .map(|(section, lines)| (*section, lines.as_slice()));
@@ -381,6 +396,7 @@ impl SeatCore {
             total_price_minor,
         };
         let slot = self.holds.insert(new);
+        self.scratch_seats = seats;
         let data = &self.holds.slots[slot as usize];
         self.deadlines.push(deadline, data.id);
         self.stats.granted += 1;
@@ -430,7 +446,8 @@ fn check_deadline(now: i64, deadline: i64) -> Result<(), Refusal> {
     Ok(())
 }
 
-/// Moves the tally for a hold's seats (zone by zone) and GA lines (tier by tier).
+/// Moves the tally for a hold's seats (zone by zone, a run of seats in one row at a
+/// time) and GA lines (tier by tier).
 fn move_tickets(
     tally: &mut Tally,
     venue: &Venue,
@@ -438,9 +455,20 @@ fn move_tickets(
     seats: &[SeatId],
     lines: &[GaLine],
 ) {
-    for &seat in seats {
-        let zone = venue.rows[venue.seat_rows[seat.index()] as usize].zone;
-        tally.apply(movement, zone, None, 1);
+    let mut rest = seats;
+    while let Some(&first) = rest.first() {
+        let row = venue.seat_rows[first.index()];
+        let same_row = rest
+            .iter()
+            .take_while(|s| venue.seat_rows[s.index()] == row)
+            .count();
+        tally.apply(
+            movement,
+            venue.rows[row as usize].zone,
+            None,
+            same_row as u32,
+        );
+        rest = &rest[same_row..];
     }
     for line in lines {
         let zone = venue.tiers[line.tier as usize].zone;

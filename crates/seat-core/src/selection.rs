@@ -12,7 +12,7 @@
 //! release order; a tier with free tickets the request may not buy stops the walk,
 //! since later tiers are not on sale yet.
 
-use crate::best_index::{BestIndex, Fit};
+use crate::best_index::BestIndex;
 use crate::free_set::FreeSet;
 use crate::hold::{GaLine, HoldRequest};
 use crate::ids::{SeatId, SectionId};
@@ -100,14 +100,9 @@ impl Stock<'_> {
             Some(self.eligible_leaf_ranges(request))
         };
         let ranges = ranges.as_deref();
-        for fit in [Fit::Tidy, Fit::Any] {
-            if let Some((row, start)) = self.index.best_block(quantity, fit, ranges) {
-                return Ok(Pick::Block {
-                    row,
-                    start,
-                    len: quantity,
-                });
-            }
+        if let Some((row, start)) = self.index.best_block(quantity, ranges) {
+            let len = quantity;
+            return Ok(Pick::Block { row, start, len });
         }
         let (mut in_area, mut eligible) = (0u32, 0u32);
         for (zone, counts) in self.venue.zones.iter().zip(&self.tally.zones) {

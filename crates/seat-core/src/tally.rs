@@ -81,20 +81,15 @@ impl Tally {
 
     /// Moves `tickets` of a zone (and, for GA, of a tier) from one state to the next.
     pub(crate) fn apply(&mut self, movement: Move, zone: u32, tier: Option<u32>, tickets: u32) {
-        let mut targets = [
-            Some(&mut self.zones[zone as usize]),
-            Some(&mut self.total),
-            None,
-        ];
+        let step = |counts: &mut Counts| match movement {
+            Move::Hold => counts.hold(tickets),
+            Move::Release => counts.release(tickets),
+            Move::Sell => counts.sell(tickets),
+        };
+        step(&mut self.zones[zone as usize]);
+        step(&mut self.total);
         if let Some(tier) = tier {
-            targets[2] = Some(&mut self.tiers[tier as usize]);
-        }
-        for counts in targets.into_iter().flatten() {
-            match movement {
-                Move::Hold => counts.hold(tickets),
-                Move::Release => counts.release(tickets),
-                Move::Sell => counts.sell(tickets),
-            }
+            step(&mut self.tiers[tier as usize]);
         }
     }
 }

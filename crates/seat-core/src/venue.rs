@@ -150,7 +150,8 @@ pub struct Venue {
     pub(crate) seat_rows: Vec<u32>,
     /// Rank of each seat; lower is better.
     pub(crate) seat_ranks: Vec<u32>,
-    /// Per row, `len + 1` prefix sums of ranks, starting at `first_seat + row id`.
+    /// Per row, `len + 1` prefix sums of ranks, starting at `first_seat + row id`;
+    /// padded with zeros at the end (see `BestIndex`).
     pub(crate) rank_prefix: Vec<u32>,
     /// Per row, the seat offsets sorted by (rank, offset), starting at `first_seat`.
     pub(crate) rank_order: Vec<u32>,

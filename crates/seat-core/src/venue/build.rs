@@ -62,6 +62,9 @@ pub(super) fn build(spec: &VenueSpec) -> Result<Venue, VenueError> {
     }
     assign_zones(&mut venue);
     check_capacity(spec, &venue)?;
+    // The best-available index reads a fixed number of prefixes past a row's end.
+    let padding = crate::MAX_TICKETS_PER_ORDER as usize + 8;
+    venue.rank_prefix.extend(std::iter::repeat_n(0, padding));
     Ok(venue)
 }
 
