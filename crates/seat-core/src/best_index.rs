@@ -27,7 +27,7 @@ pub(crate) const EMPTY: u64 = u64::MAX;
 const UNTIDY: u64 = 1 << 63;
 
 /// Quantities evaluated together in the leaf computation (one SIMD-friendly chunk).
-const LANES: usize = 8;
+const LANES: usize = 4;
 
 #[derive(Clone, Debug)]
 pub(crate) struct BestIndex {
