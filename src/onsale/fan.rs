@@ -76,6 +76,8 @@ pub const NOT_ADMITTED: Time = Time(i64::MIN);
 pub struct Fan {
     /// When they reach the site.
     pub arrived: Time,
+    /// When they joined the waiting room ([`NOT_ADMITTED`] if never).
+    pub queued: Time,
     /// When the waiting room let them in ([`NOT_ADMITTED`] if never).
     pub admitted: Time,
     /// Order of admission among all fans (u32::MAX if never).

@@ -30,6 +30,7 @@ impl World {
         }
         let record = &mut self.fans[fan as usize];
         record.waiting = true;
+        record.queued = now;
         self.room.join(now, fan, record.sessions);
         if !record.is_bot {
             let patience = self.samplers.patience.sample(&mut self.rng.patience);

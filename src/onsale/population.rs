@@ -103,6 +103,7 @@ fn new_fan(spec: &OnsaleSpec, arrived: Time, is_bot: bool, rng: &mut Rng) -> Fan
     let show = rng.random_range(0..spec.sale.shows) as u16;
     Fan {
         arrived,
+        queued: NOT_ADMITTED,
         admitted: NOT_ADMITTED,
         admission_rank: u32::MAX,
         hold: None,

@@ -41,6 +41,8 @@ pub struct JourneyRow {
     pub bot: bool,
     /// Arrival, seconds from the opening.
     pub arrived_s: f64,
+    /// Joined the waiting room, seconds from the opening (empty if never).
+    pub queued_s: Option<f64>,
     /// Admission, seconds from the opening (empty if never).
     pub admitted_s: Option<f64>,
     /// Admission order (empty if never).
@@ -230,6 +232,7 @@ fn journey_row((index, fan): (usize, &Fan)) -> JourneyRow {
         fan: index as u32,
         bot: fan.is_bot,
         arrived_s: fan.arrived.as_secs_f64(),
+        queued_s: (fan.queued != NOT_ADMITTED).then(|| fan.queued.as_secs_f64()),
         admitted_s: admitted.then(|| fan.admitted.as_secs_f64()),
         admission_rank: admitted.then_some(fan.admission_rank),
         sessions: fan.sessions,

@@ -3,5 +3,6 @@
 mod cli;
 mod determinism;
 mod model_errors;
+mod onsale;
 mod queueing_theory;
 mod theory;
