@@ -31,5 +31,6 @@ pub mod onsale;
 pub mod queueing;
 pub mod replication;
 pub mod report;
+pub mod runner;
 pub mod sampler;
 pub mod statistics;

@@ -1,0 +1,65 @@
+//! What every command shares: the progress bar, the one place that writes
+//! files, CSV encoding, and turning failed replications into errors with seeds.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::report::Provenance;
+
+/// CSV with a header from the row type's field names.
+pub fn csv_bytes<T: serde::Serialize>(rows: &[T]) -> Result<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        writer.serialize(row)?;
+    }
+    Ok(writer
+        .into_inner()
+        .map_err(|error| anyhow::anyhow!("{error}"))?)
+}
+
+/// The first failed replication fails the command, naming the seed that replays it.
+pub fn collect_runs<T, E: std::error::Error + Send + Sync + 'static>(
+    results: Vec<Result<T, E>>,
+    provenance: &Provenance,
+) -> Result<Vec<T>> {
+    results
+        .into_iter()
+        .enumerate()
+        .map(|(replication, result)| {
+            result.with_context(|| {
+                format!(
+                    "replication {replication} of model {:?} failed (seed {}); replay: {}",
+                    provenance.model,
+                    provenance.seed,
+                    provenance.replay_command()
+                )
+            })
+        })
+        .collect()
+}
+
+/// A bar on a terminal, nothing otherwise (indicatif hides itself off a TTY).
+pub fn progress_bar(total: u64) -> ProgressBar {
+    let bar = ProgressBar::new(total);
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:30} {pos}/{len} runs  {per_sec}  ETA {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// The one place that writes result files: atomically, via a temporary file.
+pub fn write_output(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create output directory {}", dir.display()))?;
+    let path = dir.join(name);
+    let temporary = dir.join(format!(".{name}.tmp"));
+    std::fs::write(&temporary, bytes)
+        .with_context(|| format!("cannot write {}", temporary.display()))?;
+    std::fs::rename(&temporary, &path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(path)
+}

@@ -1,0 +1,139 @@
+//! `sellout run`: simulate a model file, write its outputs, print its table.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use clap::Args;
+
+use super::output::{collect_runs, csv_bytes, progress_bar, write_output};
+use crate::model::{self, Invalid, ModelError, ModelSpec, NetworkSpec, OnsaleModel};
+use crate::replication::replicate;
+use crate::report::{Provenance, network_summary, onsale_summary, onsale_table, station_table};
+use crate::{network, onsale};
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// The model file (TOML), e.g. models/mmc.toml.
+    model: PathBuf,
+    /// Master seed; replication r uses streams derived from (seed, r).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Independent replications; > 1 adds 95% confidence intervals.
+    #[arg(long, short = 'r', default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    replications: u64,
+    /// Output directory [default: out/<model name>].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Worker threads for replications [default: all cores]. Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    threads: Option<u64>,
+    /// On-sale models: multiply fans and inventory (population, shows, outflow) by this factor, in (0, 10].
+    #[arg(long, default_value_t = 1.0)]
+    scale: f64,
+    /// On-sale models: also write journeys.csv, one row per fan or bot (replication 0).
+    #[arg(long)]
+    journeys: bool,
+}
+
+pub fn run_model(args: RunArgs) -> Result<()> {
+    if let Some(threads) = args.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads as usize)
+            .build_global()?;
+    }
+    if !(args.scale > 0.0 && args.scale <= 10.0) {
+        return Err(ModelError::Invalid {
+            path: args.model.clone(),
+            invalid: Invalid::new("--scale", args.scale, "a factor in (0, 10]"),
+        }
+        .into());
+    }
+    let loaded = model::load(&args.model)?;
+    let provenance = Provenance::new(&loaded, args.seed, args.replications);
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("out").join(loaded.spec.name()));
+    println!(
+        "{} — seed {}, {} replication(s)",
+        provenance.model, args.seed, args.replications
+    );
+    match &loaded.spec {
+        ModelSpec::Network(spec) => run_network(spec, &provenance, &out_dir),
+        ModelSpec::Onsale(model) => run_onsale(model, &args, &provenance, &out_dir),
+    }
+}
+
+fn run_network(spec: &NetworkSpec, provenance: &Provenance, out_dir: &Path) -> Result<()> {
+    let progress = progress_bar(provenance.replications);
+    let results = replicate(
+        provenance.seed,
+        provenance.replications,
+        &progress,
+        |streams| network::run(spec, &streams),
+    );
+    progress.finish_and_clear();
+    let reports = collect_runs(results, provenance)?;
+    let summary = network_summary(provenance, &reports);
+    let path = write_output(
+        out_dir,
+        "summary.json",
+        &serde_json::to_vec_pretty(&summary)?,
+    )?;
+    print!("{}", station_table(&summary["stations"]));
+    if provenance.replications > 1 {
+        println!("(± is the half-width of the 95% confidence interval across replications)");
+    }
+    println!("wrote {}", path.display());
+    Ok(())
+}
+
+fn run_onsale(
+    model: &OnsaleModel,
+    args: &RunArgs,
+    provenance: &Provenance,
+    out_dir: &Path,
+) -> Result<()> {
+    let scaled = OnsaleModel {
+        spec: model.spec.scaled(args.scale),
+        venue: model.venue.clone(),
+    };
+    let progress = progress_bar(provenance.replications);
+    let results = replicate(
+        provenance.seed,
+        provenance.replications,
+        &progress,
+        |streams| {
+            onsale::run(
+                &scaled,
+                &streams,
+                args.journeys && streams.replication() == 0,
+            )
+        },
+    );
+    progress.finish_and_clear();
+    let reports = collect_runs(results, provenance)?;
+    let summary = onsale_summary(provenance, &reports, args.scale);
+    write_output(
+        out_dir,
+        "summary.json",
+        &serde_json::to_vec_pretty(&summary)?,
+    )?;
+    write_output(
+        out_dir,
+        "timeseries.csv",
+        &csv_bytes(&reports[0].timeseries)?,
+    )?;
+    if args.journeys {
+        write_output(out_dir, "journeys.csv", &csv_bytes(&reports[0].journeys)?)?;
+    }
+    print!("{}", onsale_table(&summary["metrics"]));
+    if provenance.replications > 1 {
+        println!("(± is the half-width of the 95% confidence interval across replications)");
+    }
+    println!(
+        "wrote {}/summary.json and timeseries.csv (replication 0)",
+        out_dir.display()
+    );
+    Ok(())
+}
