@@ -30,6 +30,7 @@ pub mod network;
 pub mod onsale;
 pub mod queueing;
 pub mod replication;
+pub mod resilience;
 pub mod report;
 pub mod runner;
 pub mod sampler;
