@@ -15,6 +15,7 @@
 
 use crate::free_set::FreeSet;
 use crate::ids::SeatId;
+use crate::row_shape::RowShapes;
 use crate::venue::{SectionKind, Venue};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -36,14 +37,22 @@ pub(crate) struct BestIndex {
     width: usize,
     /// Leaves in the tree (a power of two, at least the number of rows).
     leaves: usize,
-    /// Node `n` (1-based heap layout) owns `keys[n * width..(n + 1) * width]`.
-    keys: Vec<u64>,
+    /// Lines of 8 keys per node: `width.div_ceil(8)`.
+    lines_per_node: usize,
+    /// Node `n` (1-based heap layout) owns lines `n * lines_per_node..`; slot `k` is
+    /// lane `k % 8` of its line `k / 8`. Fixed-size lines let the compiler unroll the
+    /// per-node minimum and comparison.
+    keys: Vec<[u64; 8]>,
+    /// Scratch lines for recomputing a leaf.
+    fresh: Vec<[u64; 8]>,
     /// Per row and slot, the offset in the row where the best block starts.
     starts: Vec<u32>,
     leaf_of_row: Vec<u32>,
     row_of_leaf: Vec<u32>,
     /// Per zone, its leaf range (empty for GA zones).
     zone_leaves: Vec<Range<u32>>,
+    /// Static data for the O(1)-per-run fast path of unimodal rows.
+    shapes: RowShapes,
 }
 
 impl BestIndex {
@@ -66,11 +75,14 @@ impl BestIndex {
             max_quantity,
             width,
             leaves,
-            keys: vec![EMPTY; 2 * leaves * width],
+            lines_per_node: width.div_ceil(8),
+            keys: vec![[EMPTY; 8]; 2 * leaves * width.div_ceil(8)],
+            fresh: vec![[EMPTY; 8]; width.div_ceil(8)],
             starts: vec![0; rows * width],
             leaf_of_row,
             row_of_leaf: order,
             zone_leaves,
+            shapes: RowShapes::new(venue, max_quantity),
         };
         for row in 0..rows as u32 {
             index.write_leaf(venue, free, row);
@@ -109,7 +121,7 @@ impl BestIndex {
         }
         let slot = quantity as usize - 1;
         let key = match ranges {
-            None => self.keys[self.width + slot],
+            None => self.key(1, slot),
             Some(ranges) => ranges
                 .iter()
                 .map(|r| self.range_min(r.clone(), slot))
@@ -168,7 +180,7 @@ impl BestIndex {
     }
 
     fn push_node(&self, frontier: &mut BinaryHeap<Reverse<(u64, Walk)>>, node: usize, slot: usize) {
-        let key = self.keys[node * self.width + slot];
+        let key = self.key(node, slot);
         if key != EMPTY {
             frontier.push(Reverse((key, Walk::Node(node))));
         }
@@ -176,39 +188,42 @@ impl BestIndex {
 
     fn range_min(&self, range: Range<u32>, slot: usize) -> u64 {
         canonical_nodes(self.leaves, range)
-            .map(|node| self.keys[node * self.width + slot])
+            .map(|node| self.key(node, slot))
             .min()
             .unwrap_or(EMPTY)
     }
 
+    fn key(&self, node: usize, slot: usize) -> u64 {
+        self.keys[node * self.lines_per_node + slot / 8][slot % 8]
+    }
+
     /// Sets node = min(children) slot by slot; true if anything changed.
     fn pull(&mut self, node: usize) -> bool {
-        let width = self.width;
-        let (parents, children) = self.keys.split_at_mut(2 * node * width);
-        let parent = &mut parents[node * width..(node + 1) * width];
-        let (left, right) = children[..2 * width].split_at(width);
+        let lines = self.lines_per_node;
         let mut changed = false;
-        for ((p, &l), &r) in parent.iter_mut().zip(left).zip(right) {
-            let value = l.min(r);
-            changed |= *p != value;
-            *p = value;
+        for line in 0..lines {
+            let left = self.keys[2 * node * lines + line];
+            let right = self.keys[(2 * node + 1) * lines + line];
+            let value: [u64; 8] = std::array::from_fn(|lane| left[lane].min(right[lane]));
+            let parent = &mut self.keys[node * lines + line];
+            changed |= *parent != value;
+            *parent = value;
         }
         changed
     }
 
     /// Recomputes a row's leaf; true if its keys changed.
     fn write_leaf(&mut self, venue: &Venue, free: &FreeSet, row: u32) -> bool {
-        let width = self.width;
+        let (width, lines) = (self.width, self.lines_per_node);
         let leaf = self.leaves + self.leaf_of_row[row as usize] as usize;
-        let mut fresh = [EMPTY; crate::MAX_TICKETS_PER_ORDER as usize + 1];
-        let fresh = &mut fresh[..width];
+        let fresh = &mut self.fresh.as_flattened_mut()[..width];
         let starts = &mut self.starts[row as usize * width..(row as usize + 1) * width];
-        row_best_blocks(venue, free, row, fresh, starts);
-        let keys = &mut self.keys[leaf * width..(leaf + 1) * width];
-        if keys == fresh {
+        row_best_blocks(venue, free, &self.shapes, row, fresh, starts);
+        let stored = &mut self.keys[leaf * lines..(leaf + 1) * lines];
+        if stored == self.fresh.as_slice() {
             return false;
         }
-        keys.copy_from_slice(fresh);
+        stored.copy_from_slice(&self.fresh);
         true
     }
 
@@ -286,7 +301,14 @@ fn canonical_nodes(leaves: usize, range: Range<u32>) -> impl Iterator<Item = usi
 /// The row's keys and block starts: per quantity its best tidy block (else its best
 /// block, flagged untidy), and last its best single seat. Lowest rank sum wins, then
 /// the lowest start.
-fn row_best_blocks(venue: &Venue, free: &FreeSet, row: u32, keys: &mut [u64], starts: &mut [u32]) {
+fn row_best_blocks(
+    venue: &Venue,
+    free: &FreeSet,
+    shapes: &RowShapes,
+    row: u32,
+    keys: &mut [u64],
+    starts: &mut [u32],
+) {
     let max_quantity = keys.len() - 1;
     keys.fill(EMPTY);
     starts.fill(0);
@@ -294,6 +316,9 @@ fn row_best_blocks(venue: &Venue, free: &FreeSet, row: u32, keys: &mut [u64], st
     let first = r.first_seat.0;
     // `rank_prefix` is padded at the end, so lanes past the row read harmless values.
     let prefix = &venue.rank_prefix[first as usize + row as usize..];
+    if shapes.is_unimodal(row) {
+        return unimodal_best_blocks(free, shapes, row, r.len, first, prefix, keys, starts);
+    }
     for chunk in 0..max_quantity.div_ceil(LANES) {
         let mut best = ChunkBest::default();
         for (run_first, run_end) in free.runs(first, first + r.len) {
@@ -307,6 +332,60 @@ fn row_best_blocks(venue: &Venue, free: &FreeSet, row: u32, keys: &mut [u64], st
             keys[max_quantity] = (best.any_sums[0] as u64) << 32 | u64::from(row);
             starts[max_quantity] = best.any_starts[0] as u32;
         }
+    }
+}
+
+/// `row_best_blocks` for a unimodal row: O(1) per run and quantity.
+#[allow(clippy::too_many_arguments)]
+fn unimodal_best_blocks(
+    free: &FreeSet,
+    shapes: &RowShapes,
+    row: u32,
+    len: u32,
+    first: u32,
+    prefix: &[u32],
+    keys: &mut [u64],
+    starts: &mut [u32],
+) {
+    let max_quantity = keys.len() - 1;
+    // Best windows packed as `sum << 32 | start`, so `min` prefers the lower sum, then
+    // the lower start. A small stack buffer covers the usual limits.
+    let mut small = [EMPTY; 32];
+    let mut large = Vec::new();
+    let buffer: &mut [u64] = if max_quantity <= 16 {
+        &mut small[..2 * max_quantity]
+    } else {
+        large.resize(2 * max_quantity, EMPTY);
+        &mut large
+    };
+    let (tidy, any) = buffer.split_at_mut(max_quantity);
+    let pack = |window: Option<(u32, u32)>| {
+        window.map_or(EMPTY, |(sum, start)| {
+            u64::from(sum) << 32 | u64::from(start)
+        })
+    };
+    for (run_first, run_end) in free.runs(first, first + len) {
+        let run = (run_first - first, run_end - first);
+        for quantity in 1..=(run.1 - run.0).min(max_quantity as u32) {
+            let q = quantity as usize - 1;
+            let (run_any, run_tidy) = shapes.best_in_run(row, len, prefix, quantity, run);
+            any[q] = any[q].min(pack(run_any));
+            tidy[q] = tidy[q].min(pack(run_tidy));
+        }
+    }
+    let row_key = u64::from(row);
+    for q in 0..max_quantity {
+        (keys[q], starts[q]) = if tidy[q] != EMPTY {
+            (tidy[q] & !0xffff_ffff | row_key, tidy[q] as u32)
+        } else if any[q] != EMPTY {
+            (UNTIDY | any[q] & !0xffff_ffff | row_key, any[q] as u32)
+        } else {
+            (EMPTY, 0)
+        };
+    }
+    if any[0] != EMPTY {
+        keys[max_quantity] = any[0] & !0xffff_ffff | row_key;
+        starts[max_quantity] = any[0] as u32;
     }
 }
 

@@ -78,6 +78,7 @@ mod limits;
 mod order;
 mod presets;
 mod refusal;
+mod row_shape;
 mod seat_list;
 mod selection;
 mod spec;
