@@ -15,7 +15,7 @@
 
 use crate::free_set::FreeSet;
 use crate::ids::SeatId;
-use crate::row_shape::RowShapes;
+use crate::row_shape::{RowShape, RowShapes};
 use crate::venue::{SectionKind, Venue};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -206,7 +206,7 @@ impl BestIndex {
             let right = self.keys[(2 * node + 1) * lines + line];
             let value: [u64; 8] = std::array::from_fn(|lane| left[lane].min(right[lane]));
             let parent = &mut self.keys[node * lines + line];
-            changed |= *parent != value;
+            changed |= differ(parent, &value);
             *parent = value;
         }
         changed
@@ -220,11 +220,12 @@ impl BestIndex {
         let starts = &mut self.starts[row as usize * width..(row as usize + 1) * width];
         row_best_blocks(venue, free, &self.shapes, row, fresh, starts);
         let stored = &mut self.keys[leaf * lines..(leaf + 1) * lines];
-        if stored == self.fresh.as_slice() {
-            return false;
-        }
+        let changed = stored
+            .iter()
+            .zip(&self.fresh)
+            .any(|(old, new)| differ(old, new));
         stored.copy_from_slice(&self.fresh);
-        true
+        changed
     }
 
     /// Checks every leaf against a fresh computation and every inner node against its
@@ -239,6 +240,12 @@ impl BestIndex {
         }
         Ok(())
     }
+}
+
+/// Whether two lines differ: OR of XORs, which compiles to a few vector instructions
+/// where `!=` on arrays calls `memcmp`.
+fn differ(a: &[u64; 8], b: &[u64; 8]) -> bool {
+    a.iter().zip(b).fold(0, |bits, (x, y)| bits | (x ^ y)) != 0
 }
 
 /// A best-first step: an inner node or leaf of the tree, or a row's seats in rank order
@@ -316,8 +323,8 @@ fn row_best_blocks(
     let first = r.first_seat.0;
     // `rank_prefix` is padded at the end, so lanes past the row read harmless values.
     let prefix = &venue.rank_prefix[first as usize + row as usize..];
-    if shapes.is_unimodal(row) {
-        return unimodal_best_blocks(free, shapes, row, r.len, first, prefix, keys, starts);
+    if let Some(shape) = shapes.row(row, r.len) {
+        return unimodal_best_blocks(free, &shape, row, r.len, first, prefix, keys, starts);
     }
     for chunk in 0..max_quantity.div_ceil(LANES) {
         let mut best = ChunkBest::default();
@@ -339,7 +346,7 @@ fn row_best_blocks(
 #[allow(clippy::too_many_arguments)]
 fn unimodal_best_blocks(
     free: &FreeSet,
-    shapes: &RowShapes,
+    shape: &RowShape<'_>,
     row: u32,
     len: u32,
     first: u32,
@@ -368,7 +375,7 @@ fn unimodal_best_blocks(
         let run = (run_first - first, run_end - first);
         for quantity in 1..=(run.1 - run.0).min(max_quantity as u32) {
             let q = quantity as usize - 1;
-            let (run_any, run_tidy) = shapes.best_in_run(row, len, prefix, quantity, run);
+            let (run_any, run_tidy) = shape.best_in_run(prefix, quantity, run);
             any[q] = any[q].min(pack(run_any));
             tidy[q] = tidy[q].min(pack(run_tidy));
         }

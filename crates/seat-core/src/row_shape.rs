@@ -86,17 +86,32 @@ impl RowShapes {
         self.plateau_start.extend_from_slice(&plateau);
     }
 
-    /// Whether the row has the fast path.
-    pub(crate) fn is_unimodal(&self, row: u32) -> bool {
-        self.base[row as usize].is_some()
+    /// The static shape of a unimodal row, or `None` if the row is not unimodal.
+    pub(crate) fn row(&self, row: u32, len: u32) -> Option<RowShape<'_>> {
+        let index = self.base[row as usize]? as usize;
+        let best_starts = &self.best_starts[index * self.max_quantity..][..self.max_quantity];
+        let plateau_base = self.plateau_base[index] as usize;
+        let plateaus = &self.plateau_start[plateau_base..][..self.max_quantity * len as usize];
+        Some(RowShape {
+            len,
+            best_starts,
+            plateaus,
+        })
     }
+}
 
+/// One unimodal row's static shape.
+pub(crate) struct RowShape<'a> {
+    len: u32,
+    best_starts: &'a [(u32, u32)],
+    plateaus: &'a [u32],
+}
+
+impl RowShape<'_> {
     /// Best window and best tidy window of `quantity` seats in the free run `a..b` (row
-    /// offsets) of a unimodal row. `prefix` is the row's rank prefix sums.
+    /// offsets). `prefix` is the row's rank prefix sums.
     pub(crate) fn best_in_run(
         &self,
-        row: u32,
-        len: u32,
         prefix: &[u32],
         quantity: u32,
         (a, b): (u32, u32),
@@ -104,11 +119,10 @@ impl RowShapes {
         if b - a < quantity {
             return (None, None);
         }
-        let shape = self.base[row as usize].expect("unimodal row") as usize;
         let q = quantity as usize - 1;
-        let (lowest, highest) = self.best_starts[shape * self.max_quantity + q];
-        let plateaus = self.plateau_base[row_plateau_index(self, row)] as usize + q * len as usize;
-        let plateau = |s: u32| self.plateau_start[plateaus + s as usize];
+        let (lowest, highest) = self.best_starts[q];
+        let plateaus = &self.plateaus[q * self.len as usize..][..self.len as usize];
+        let plateau = |s: u32| plateaus[s as usize];
         let sum = |s: u32| prefix[(s + quantity) as usize].wrapping_sub(prefix[s as usize]);
         let (lo, hi) = (a, b - quantity);
         // The run's best start: the lowest start with the smallest sum within lo..=hi.
@@ -120,33 +134,28 @@ impl RowShapes {
             lo.max(lowest)
         };
         let strands = |s: u32| s - a == 1 || hi - s == 1;
+        let best_window = Some((sum(best), best));
         if !strands(best) {
-            return (Some((sum(best), best)), Some((sum(best), best)));
+            return (best_window, best_window);
         }
         // Sums fall towards `best` from the left and rise away from it on the right, so
         // the nearest allowed start on each side is that side's best; on the left, the
         // lowest allowed start of its plateau.
         let left = (best.saturating_sub(3).max(lo)..best)
             .rev()
-            .find(|&s| !strands(s))
-            .map(|l| {
-                let start = (lo.max(plateau(l))..=l).find(|&s| !strands(s)).unwrap_or(l);
-                (sum(l), start)
-            });
-        let right = (best + 1..=hi.min(best + 3))
-            .find(|&s| !strands(s))
-            .map(|r| (sum(r), r));
+            .find(|&s| !strands(s));
+        let left = left.map(|l| {
+            let start = (lo.max(plateau(l))..=l).find(|&s| !strands(s)).unwrap_or(l);
+            (sum(l), start)
+        });
+        let right = (best + 1..=hi.min(best + 3)).find(|&s| !strands(s));
+        let right = right.map(|r| (sum(r), r));
         let tidy = match (left, right) {
             (Some(l), Some(r)) => Some(l.min(r)),
             (l, r) => l.or(r),
         };
-        (Some((sum(best), best)), tidy)
+        (best_window, tidy)
     }
-}
-
-/// Index of a unimodal row among the unimodal rows.
-fn row_plateau_index(shapes: &RowShapes, row: u32) -> usize {
-    shapes.base[row as usize].expect("unimodal row") as usize
 }
 
 #[cfg(test)]
