@@ -2,8 +2,11 @@
 //! `cli/`. Validation of model files lives in `model`.
 
 mod bench;
+mod merge;
 mod output;
+mod plan;
 mod run;
+mod sweep;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -31,6 +34,17 @@ enum Command {
     Run(run::RunArgs),
     /// Measure engine speed on M/M/1 at ρ = 0.9 (events/s and customers/s, one thread, statistics on).
     Bench(bench::BenchArgs),
+    /// Run an experiment: a grid of model variants × seeded replications, in parallel.
+    ///
+    /// Writes DIR/runs.csv, summary.csv (mean, std dev, 95% CI, p5/p50/p95, SLO-met
+    /// fraction), paired.csv (differences from the baseline variant, paired by
+    /// replication) and sweep.json. Every variant sees the same fans in the same
+    /// replication. Finished runs are journaled; rerunning after a kill resumes.
+    Sweep(sweep::SweepArgs),
+    /// Combine the outputs of `sellout sweep --shard K/N` into one sweep's files.
+    Merge(merge::MergeArgs),
+    /// Find the smallest value of the experiment's [plan] parameter that meets its SLO in ≥ 95% of replications.
+    Plan(plan::PlanArgs),
 }
 
 /// Parses the command line and runs the chosen command.
@@ -39,5 +53,8 @@ pub fn run() -> Result<()> {
     match cli.command {
         Command::Run(args) => run::run_model(args),
         Command::Bench(args) => bench::bench(args),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Merge(args) => merge::merge(args),
+        Command::Plan(args) => plan::run_plan(args),
     }
 }

@@ -35,3 +35,4 @@ pub mod report;
 pub mod runner;
 pub mod sampler;
 pub mod statistics;
+pub mod sweep;

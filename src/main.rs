@@ -10,7 +10,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("Error: {error:#}");
-            if error.downcast_ref::<ModelError>().is_some() {
+            let bad_sweep_input = error
+                .downcast_ref::<sellout::sweep::SweepError>()
+                .is_some_and(sellout::sweep::SweepError::is_bad_input);
+            if error.downcast_ref::<ModelError>().is_some() || bad_sweep_input {
                 ExitCode::from(2)
             } else {
                 ExitCode::from(1)

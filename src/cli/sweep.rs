@@ -1,0 +1,181 @@
+//! `sellout sweep`: run an experiment's grid × replications in parallel, durably,
+//! and write runs.csv, summary.csv, paired.csv and sweep.json.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use clap::Args;
+
+use super::output::{progress_bar, write_output};
+use crate::statistics::estimate;
+use crate::sweep::execute::tasks;
+use crate::sweep::outputs::{shard_files, sweep_files};
+use crate::sweep::{Journal, Layout, RunRecord, RunTask, Shard, Sweep, experiment, run_tasks};
+
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// The experiment file (TOML), e.g. experiments/waiting-room-outflow/sweep.toml.
+    experiment: PathBuf,
+    /// Output directory [default: out/<experiment name>]. Rerunning into the same
+    /// directory resumes: finished runs are read from its runs.partial.csv.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Worker threads [default: all cores]. Outputs do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    threads: Option<u64>,
+    /// Run only slice K of N (0 ≤ K < N; runs whose index in run order is K mod N),
+    /// e.g. --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT; combine with `sellout merge`.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<Shard>,
+}
+
+/// The thread pool of --threads, or the global one.
+pub fn pool(threads: Option<u64>) -> Result<rayon::ThreadPool> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = threads {
+        builder = builder.num_threads(threads as usize);
+    }
+    Ok(builder.build()?)
+}
+
+pub fn sweep(args: SweepArgs) -> Result<()> {
+    let sweep = Sweep::new(experiment::load(&args.experiment)?)?;
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("out").join(&sweep.experiment.name));
+    let shard = args.shard.unwrap_or(Shard::ALL);
+    let fingerprint = sweep.manifest(None, 0).fingerprint;
+    let (journal, finished) = Journal::open(&out_dir, &sweep.layout, &fingerprint)?;
+    let planned = tasks(&sweep.layout, shard);
+    let mut done: BTreeMap<RunTask, RunRecord> = finished
+        .into_iter()
+        .map(|record| (task_of(&record), record))
+        .collect();
+    done.retain(|task, _| planned.binary_search(task).is_ok());
+    let todo: Vec<RunTask> = planned
+        .iter()
+        .filter(|task| !done.contains_key(task))
+        .copied()
+        .collect();
+    let pool = pool(args.threads)?;
+    announce(
+        &sweep,
+        args.shard,
+        planned.len(),
+        done.len(),
+        pool.current_num_threads(),
+    );
+    let progress = progress_bar(todo.len() as u64);
+    let fresh =
+        pool.install(|| run_tasks(&sweep, &todo, &progress, |record| journal.append(record)))?;
+    progress.finish_and_clear();
+    done.extend(fresh.into_iter().map(|record| (task_of(&record), record)));
+    let records: Vec<RunRecord> = done.into_values().collect();
+    let manifest = sweep.manifest(args.shard, records.len() as u64);
+    let files = match args.shard {
+        Some(_) => shard_files(&manifest, &records),
+        None => sweep_files(&manifest, &records),
+    };
+    for (name, bytes) in &files {
+        write_output(&out_dir, name, bytes)?;
+    }
+    if args.shard.is_none() {
+        print!("{}", point_table(&manifest.layout, &records));
+        // TODO(issue 6): call crate::report::sweep_plots(&out_dir) once the plot module provides it.
+    }
+    let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
+    println!("wrote {} in {}", names.join(", "), out_dir.display());
+    if let Some(shard) = args.shard {
+        println!("shard {shard} done; combine all shards with `sellout merge DIR... --out DIR`");
+    }
+    Ok(())
+}
+
+fn task_of(record: &RunRecord) -> RunTask {
+    RunTask {
+        point: record.point,
+        replication: record.replication,
+    }
+}
+
+fn announce(sweep: &Sweep, shard: Option<Shard>, planned: usize, done: usize, threads: usize) {
+    let layout = &sweep.layout;
+    let slice = shard.map_or_else(String::new, |shard| {
+        format!(", shard {shard}: {planned} runs")
+    });
+    println!(
+        "{} — seed {}, {} point(s) × {} replication(s) = {} runs{slice}",
+        sweep.experiment.name,
+        layout.seed,
+        layout.points.len(),
+        layout.replications,
+        layout.total_runs()
+    );
+    if done > 0 {
+        println!("resuming: {done} of {planned} runs already done (from the journal)");
+    }
+    println!("running {} on {threads} thread(s)", planned - done);
+}
+
+/// One line per point: its parameters, the mean ± 95% half-width of each metric
+/// and the SLO-met fraction.
+pub fn point_table(layout: &Layout, records: &[RunRecord]) -> String {
+    let mut header: Vec<String> = vec!["point".into(), "variant".into()];
+    header.extend(layout.parameters.iter().cloned());
+    header.extend(layout.metrics.iter().cloned());
+    header.push("slo_met".into());
+    let mut rows = vec![header];
+    let points = crate::sweep::aggregate::by_point(layout, records);
+    for (info, runs) in layout.points.iter().zip(&points) {
+        let mut row = vec![info.point.to_string(), info.variant.clone()];
+        row.extend(info.parameters.iter().cloned());
+        for column in 0..layout.metrics.len() {
+            let samples: Vec<f64> = runs
+                .iter()
+                .map(|run| run.metrics[column])
+                .filter(|value| !value.is_nan())
+                .collect();
+            row.push(match samples.len() {
+                0 => "-".to_owned(),
+                1 => format!("{:.4}", samples[0]),
+                _ => {
+                    let estimate = estimate(&samples);
+                    format!("{:.4} ±{:.4}", estimate.mean, estimate.half_width())
+                }
+            });
+        }
+        let fraction = crate::sweep::aggregate::slo_met_fraction(runs);
+        row.push(if fraction.is_nan() {
+            "-".into()
+        } else {
+            format!("{:.0}%", fraction * 100.0)
+        });
+        rows.push(row);
+    }
+    align(&rows)
+}
+
+fn align(rows: &[Vec<String>]) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|column| {
+            rows.iter()
+                .map(|row| row[column].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut text = String::new();
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, width)| format!("{cell:>width$}"))
+            .collect();
+        text.push_str(cells.join("  ").trim_end());
+        text.push('\n');
+    }
+    text
+}

@@ -1,0 +1,124 @@
+//! Overrides: dotted paths into a model file's TOML (`app.servers`,
+//! `waiting_room.mode`, `station[0].servers`) and the values they set.
+//!
+//! Overrides edit the model's TOML value, which is then re-serialized and parsed
+//! by `model::parse`, so every model validation applies to every variant.
+
+use std::fmt;
+
+/// One step of a path: a table key or an array index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Segment {
+    /// A key of a table.
+    Key(String),
+    /// An index into an array (of tables).
+    Index(usize),
+}
+
+impl fmt::Display for Segment {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Segment::Key(key) => write!(formatter, ".{key}"),
+            Segment::Index(index) => write!(formatter, "[{index}]"),
+        }
+    }
+}
+
+/// A parsed dotted path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OverridePath {
+    segments: Vec<Segment>,
+}
+
+impl OverridePath {
+    /// Parses `key(.key|[index])*`; keys are letters, digits, `_` and `-`.
+    pub fn parse(path: &str) -> Result<OverridePath, String> {
+        let mut segments = Vec::new();
+        for part in path.split('.') {
+            let (key, mut rest) = part.split_at(part.find('[').unwrap_or(part.len()));
+            if key.is_empty()
+                || !key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                return Err(format!(
+                    "a dotted path of keys (letters, digits, '_', '-') with optional [index], e.g. \"station[0].servers\"; {part:?} is not a key"
+                ));
+            }
+            segments.push(Segment::Key(key.to_owned()));
+            while let Some(inner) = rest.strip_prefix('[') {
+                let close = inner
+                    .find(']')
+                    .ok_or_else(|| format!("an index closed by ']' in {part:?}"))?;
+                let index = inner[..close]
+                    .parse()
+                    .map_err(|_| format!("a non-negative integer index in {part:?}"))?;
+                segments.push(Segment::Index(index));
+                rest = &inner[close + 1..];
+            }
+            if !rest.is_empty() {
+                return Err(format!("nothing after ']' in {part:?}"));
+            }
+        }
+        Ok(OverridePath { segments })
+    }
+
+    /// The value at this path, if the model has it.
+    pub fn get<'a>(&self, model: &'a toml::Value) -> Option<&'a toml::Value> {
+        self.segments
+            .iter()
+            .try_fold(model, |value, segment| match segment {
+                Segment::Key(key) => value.as_table()?.get(key),
+                Segment::Index(index) => value.as_array()?.get(*index),
+            })
+    }
+
+    /// Sets the value at this path. Every table and array element on the way
+    /// must exist; the last key may be new (an optional field), and a key the
+    /// model does not know is then rejected by model validation.
+    pub fn set(&self, model: &mut toml::Value, value: toml::Value) -> Result<(), String> {
+        let (last, parents) = self.segments.split_last().expect("parse gives ≥ 1 segment");
+        let mut current = model;
+        let mut walked = String::new();
+        for segment in parents {
+            walked.push_str(&segment.to_string());
+            current = child(current, segment)
+                .ok_or_else(|| format!("the model has no `{}`", walked.trim_start_matches('.')))?;
+        }
+        walked.push_str(&last.to_string());
+        let missing = || format!("the model has no `{}`", walked.trim_start_matches('.'));
+        match (last, current) {
+            (Segment::Key(key), toml::Value::Table(table)) => {
+                table.insert(key.clone(), value);
+                Ok(())
+            }
+            (Segment::Index(index), toml::Value::Array(array)) => {
+                *array.get_mut(*index).ok_or_else(missing)? = value;
+                Ok(())
+            }
+            _ => Err(missing()),
+        }
+    }
+}
+
+fn child<'a>(value: &'a mut toml::Value, segment: &Segment) -> Option<&'a mut toml::Value> {
+    match segment {
+        Segment::Key(key) => value.as_table_mut()?.get_mut(key),
+        Segment::Index(index) => value.as_array_mut()?.get_mut(*index),
+    }
+}
+
+/// A value as written in output columns: strings without quotes, numbers and
+/// booleans as TOML writes them, tables and arrays as inline TOML.
+pub fn render(value: &toml::Value) -> String {
+    match value {
+        toml::Value::String(text) => text.clone(),
+        toml::Value::Float(float) => format!("{float}"),
+        other => other.to_string(),
+    }
+}
+
+/// A value as TOML source, for provenance (strings keep their quotes).
+pub fn source(value: &toml::Value) -> String {
+    value.to_string()
+}
