@@ -231,12 +231,34 @@ impl BestIndex {
     /// Checks every leaf against a fresh computation and every inner node against its
     /// children.
     pub(crate) fn verify(&self, venue: &Venue, free: &FreeSet) -> Result<(), String> {
-        let fresh = BestIndex::new(venue, self.max_quantity as u32, free);
-        if fresh.keys != self.keys {
-            return Err("best-available tree differs from a recomputation".to_string());
+        let (width, lines) = (self.width, self.lines_per_node);
+        let mut keys = vec![[EMPTY; 8]; lines];
+        let mut starts = vec![0; width];
+        for row in 0..venue.rows.len() as u32 {
+            keys.fill([EMPTY; 8]);
+            let flat = &mut keys.as_flattened_mut()[..width];
+            row_best_blocks(venue, free, &self.shapes, row, flat, &mut starts);
+            let leaf = self.leaves + self.leaf_of_row[row as usize] as usize;
+            let stored_starts = &self.starts[row as usize * width..(row as usize + 1) * width];
+            if self.keys[leaf * lines..(leaf + 1) * lines] != keys[..] || stored_starts != starts {
+                return Err(format!(
+                    "best-available entry of row {row} differs from a recomputation"
+                ));
+            }
         }
-        if fresh.starts != self.starts {
-            return Err("best-available block starts differ from a recomputation".to_string());
+        for node in 1..self.leaves {
+            for line in 0..lines {
+                let (left, right) = (
+                    self.keys[2 * node * lines + line],
+                    self.keys[(2 * node + 1) * lines + line],
+                );
+                let expected: [u64; 8] = std::array::from_fn(|lane| left[lane].min(right[lane]));
+                if self.keys[node * lines + line] != expected {
+                    return Err(format!(
+                        "best-available tree node {node} is not the minimum of its children"
+                    ));
+                }
+            }
         }
         Ok(())
     }
