@@ -5,6 +5,7 @@ mod bench;
 mod merge;
 mod output;
 mod plan;
+mod report;
 mod run;
 mod sweep;
 
@@ -45,6 +46,8 @@ enum Command {
     Merge(merge::MergeArgs),
     /// Find the smallest value of the experiment's [plan] parameter that meets its SLO in ≥ 95% of replications.
     Plan(plan::PlanArgs),
+    /// Draw the dashboard and write the postmortem (Markdown and self-contained HTML) of an on-sale run's output directory.
+    Report(report::ReportArgs),
 }
 
 /// Parses the command line and runs the chosen command.
@@ -56,5 +59,6 @@ pub fn run() -> Result<()> {
         Command::Sweep(args) => sweep::sweep(args),
         Command::Merge(args) => merge::merge(args),
         Command::Plan(args) => plan::run_plan(args),
+        Command::Report(args) => report::report(args),
     }
 }

@@ -2,6 +2,7 @@
 //! Exporters return bytes or strings; the CLI is the one place that writes files.
 
 mod onsale_table;
+pub mod plots;
 mod provenance;
 mod summary;
 mod table;

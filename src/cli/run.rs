@@ -135,5 +135,6 @@ fn run_onsale(
         "wrote {}/summary.json and timeseries.csv (replication 0)",
         out_dir.display()
     );
+    super::report::report_run(out_dir)?;
     Ok(())
 }

@@ -4,5 +4,6 @@ mod cli;
 mod determinism;
 mod model_errors;
 mod onsale;
+mod plots;
 mod queueing_theory;
 mod theory;

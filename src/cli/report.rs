@@ -1,0 +1,78 @@
+//! `sellout report DIR`: draw the dashboard and write the postmortem of an
+//! on-sale run from the files `sellout run` left in DIR. `run` calls the same
+//! code, so a report rebuilt later is byte-identical to the one written then.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use serde_json::Value;
+
+use crate::report::plots::{Timeseries, dashboard, read_incidents};
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// An on-sale run's output directory: summary.json, timeseries.csv and,
+    /// if the run had faults or alerts, incidents.csv.
+    dir: PathBuf,
+}
+
+pub fn report(args: ReportArgs) -> Result<()> {
+    report_run(&args.dir)
+}
+
+/// Writes the dashboard (PNG, SVG) into `dir` and says what it wrote.
+pub fn report_run(dir: &Path) -> Result<()> {
+    let written = write_report(dir)?;
+    let names: Vec<String> = written
+        .iter()
+        .filter_map(|path| Some(path.file_name()?.to_string_lossy().into_owned()))
+        .collect();
+    println!("wrote {}/{{{}}}", dir.display(), names.join(", "));
+    Ok(())
+}
+
+fn write_report(dir: &Path) -> Result<Vec<PathBuf>> {
+    let summary = read_summary(dir)?;
+    let series = Timeseries::read(&dir.join("timeseries.csv"))?;
+    let incidents = read_incidents(dir)?;
+    let written = dashboard(dir, &title(&summary), &series, &incidents)?;
+    Ok(written)
+}
+
+fn read_summary(dir: &Path) -> Result<Value> {
+    let path = dir.join("summary.json");
+    let bytes = std::fs::read(&path).with_context(|| {
+        format!(
+            "cannot read {}: `sellout report` needs the output directory of `sellout run MODEL --out DIR`",
+            path.display()
+        )
+    })?;
+    let summary: Value = serde_json::from_slice(&bytes)
+        .with_context(|| format!("{} is not JSON", path.display()))?;
+    if summary["kind"] != "onsale" {
+        bail!(
+            "{}: kind is {}, but dashboards and postmortems are for on-sale runs (kind = \"onsale\")",
+            path.display(),
+            summary["kind"]
+        );
+    }
+    Ok(summary)
+}
+
+/// "baseline · seed 1 · scale 0.2": what the charts show, from the provenance.
+fn title(summary: &Value) -> String {
+    let provenance = &summary["provenance"];
+    let mut title = format!(
+        "{} · seed {}",
+        provenance["model"].as_str().unwrap_or("on-sale"),
+        provenance["seed"]
+    );
+    if let Some(scale) = summary["scale"].as_f64().filter(|scale| *scale != 1.0) {
+        title.push_str(&format!(" · scale {scale}"));
+    }
+    if provenance["replications"].as_u64().unwrap_or(1) > 1 {
+        title.push_str(" · replication 0");
+    }
+    title
+}

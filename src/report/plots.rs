@@ -1,0 +1,25 @@
+//! Charts with plotters, written as PNG and SVG side by side: the run dashboard
+//! (from `timeseries.csv` and `incidents.csv`) and the sweep charts (from
+//! `runs.csv` and `summary.csv`). Text is drawn with DejaVu Sans embedded in the
+//! binary, so charts look the same on a machine without fonts. Drawing is
+//! deterministic: the same inputs give byte-identical files.
+
+mod dashboard;
+mod error;
+mod figure;
+mod font;
+mod incidents;
+mod palette;
+mod panel;
+mod time_label;
+mod timeseries;
+
+pub use dashboard::{DASHBOARD, dashboard, dashboard_svg};
+pub use error::PlotError;
+pub use font::ensure_fonts;
+pub use incidents::{
+    FaultWindow, INCIDENTS_CSV, Incident, IncidentKind, fault_windows, parse_incidents,
+    read_incidents,
+};
+pub use time_label::{clock_label, tick_label};
+pub use timeseries::Timeseries;
