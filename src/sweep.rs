@@ -49,12 +49,12 @@ use crate::runner::RunError;
 #[non_exhaustive]
 pub enum SweepError {
     /// The experiment file cannot be read. Bad input.
-    #[error("cannot read experiment file {}: {source}", path.display())]
+    #[error("cannot read experiment file {}: {error}", path.display())]
     Read {
         /// The file.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The experiment file is not valid TOML or has a misnamed or mistyped field. Bad input.
     #[error("{}: field `{field}`: {message}", path.display())]
@@ -75,15 +75,15 @@ pub enum SweepError {
         invalid: Invalid,
     },
     /// The base model is invalid. Bad input.
-    #[error("{}: field `model`: {source}", experiment.display())]
+    #[error("{}: field `model`: {error}", experiment.display())]
     BaseModel {
         /// The experiment file.
         experiment: PathBuf,
         /// What the model loader said.
-        source: Box<ModelError>,
+        error: Box<ModelError>,
     },
     /// The model of one point after its overrides, is invalid. Bad input.
-    #[error("{}: point {point} (variant `{variant}`, overrides {overrides}): {source}", experiment.display())]
+    #[error("{}: point {point} (variant `{variant}`, overrides {overrides}): {error}", experiment.display())]
     Model {
         /// The experiment file.
         experiment: PathBuf,
@@ -94,7 +94,7 @@ pub enum SweepError {
         /// The overrides applied, `path = value` separated by commas.
         overrides: String,
         /// What the model parser said.
-        source: Box<ModelError>,
+        error: Box<ModelError>,
     },
     /// A metric named in the experiment is not produced by the model. Bad input.
     #[error(
@@ -122,7 +122,7 @@ pub enum SweepError {
     /// A run failed. Names the seed and the overrides that replay it.
     #[error(
         "run of point {point} (variant `{variant}`, overrides {overrides}), replication {replication} failed (seed {seed}); \
-         replay: apply the overrides to {} and run `sellout run MODEL --seed {seed}`: {source}",
+         replay: apply the overrides to {} and run `sellout run MODEL --seed {seed}`: {error}",
         model.display()
     )]
     Run {
@@ -139,15 +139,15 @@ pub enum SweepError {
         /// The base model file.
         model: PathBuf,
         /// What failed.
-        source: Box<RunError>,
+        error: Box<RunError>,
     },
     /// Reading or writing a sweep file failed.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {error}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The planner's SLO is not met even at the parameter's maximum.
     #[error("{message}")]
@@ -168,7 +168,7 @@ impl SweepError {
 
     pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> SweepError {
         let path = path.into();
-        move |source| SweepError::Io { path, source }
+        move |error| SweepError::Io { path, error }
     }
 }
 

@@ -96,7 +96,7 @@ pub fn run_one(sweep: &Sweep, task: RunTask) -> Result<RunRecord, SweepError> {
             replication: task.replication,
             seed,
             model: sweep.experiment.model_path.clone(),
-            source: Box::new(source),
+            error: Box::new(source),
         })?;
     check_metric_names(sweep, &metrics)?;
     Ok(RunRecord {

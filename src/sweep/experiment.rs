@@ -131,9 +131,9 @@ pub struct Experiment {
 
 /// Reads and validates an experiment file.
 pub fn load(path: &Path) -> Result<Experiment, SweepError> {
-    let bytes = std::fs::read(path).map_err(|source| SweepError::Read {
+    let bytes = std::fs::read(path).map_err(|error| SweepError::Read {
         path: path.to_owned(),
-        source,
+        error,
     })?;
     let text = String::from_utf8(bytes.clone()).map_err(|error| SweepError::Parse {
         path: path.to_owned(),

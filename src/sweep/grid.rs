@@ -120,7 +120,7 @@ impl Sweep {
 pub fn load_base(experiment: &Experiment) -> Result<(String, toml::Value), SweepError> {
     let base_error = |source| SweepError::BaseModel {
         experiment: experiment.path.clone(),
-        source: Box::new(source),
+        error: Box::new(source),
     };
     let loaded = model::load(&experiment.model_path).map_err(base_error)?;
     let text = std::fs::read_to_string(&experiment.model_path).map_err(|source| {
@@ -189,7 +189,7 @@ pub fn build_point(
         point: info.point,
         variant: info.variant.clone(),
         overrides: info.overrides_text(),
-        source: Box::new(source),
+        error: Box::new(source),
     };
     for (path, override_value) in overrides {
         let parsed = OverridePath::parse(path).expect("validated with the experiment");

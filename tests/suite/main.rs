@@ -6,4 +6,5 @@ mod model_errors;
 mod onsale;
 mod plots;
 mod queueing_theory;
+mod sweep;
 mod theory;
