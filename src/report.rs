@@ -3,6 +3,7 @@
 
 mod onsale_table;
 pub mod plots;
+pub mod postmortem;
 mod provenance;
 mod summary;
 mod table;

@@ -8,7 +8,9 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use serde_json::Value;
 
-use crate::report::plots::{Timeseries, dashboard, read_incidents};
+use super::output::write_output;
+use crate::report::plots::{DASHBOARD, Timeseries, dashboard, read_incidents};
+use crate::report::postmortem::{PostmortemInput, postmortem};
 
 #[derive(Args, Debug)]
 pub struct ReportArgs {
@@ -21,7 +23,8 @@ pub fn report(args: ReportArgs) -> Result<()> {
     report_run(&args.dir)
 }
 
-/// Writes the dashboard (PNG, SVG) into `dir` and says what it wrote.
+/// Writes the dashboard (PNG, SVG) and the postmortem (Markdown, HTML) into
+/// `dir` and says what it wrote.
 pub fn report_run(dir: &Path) -> Result<()> {
     let written = write_report(dir)?;
     let names: Vec<String> = written
@@ -36,7 +39,27 @@ fn write_report(dir: &Path) -> Result<Vec<PathBuf>> {
     let summary = read_summary(dir)?;
     let series = Timeseries::read(&dir.join("timeseries.csv"))?;
     let incidents = read_incidents(dir)?;
-    let written = dashboard(dir, &title(&summary), &series, &incidents)?;
+    let mut written = dashboard(dir, &title(&summary), &series, &incidents)?;
+    let svg_path = dir.join(format!("{DASHBOARD}.svg"));
+    let svg = std::fs::read_to_string(&svg_path)
+        .with_context(|| format!("cannot read back {}", svg_path.display()))?;
+    let report = postmortem(&PostmortemInput {
+        summary: &summary,
+        series: &series,
+        incidents: &incidents,
+        dashboard_svg: &svg,
+        dashboard_png: &format!("{DASHBOARD}.png"),
+    });
+    written.push(write_output(
+        dir,
+        "postmortem.md",
+        report.markdown.as_bytes(),
+    )?);
+    written.push(write_output(
+        dir,
+        "postmortem.html",
+        report.html.as_bytes(),
+    )?);
     Ok(written)
 }
 

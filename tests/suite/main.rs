@@ -6,5 +6,6 @@ mod model_errors;
 mod onsale;
 mod plots;
 mod queueing_theory;
+mod report;
 mod sweep;
 mod theory;

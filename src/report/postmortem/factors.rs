@@ -1,0 +1,181 @@
+//! Contributing factors, each derived from the data by a stated rule, so a
+//! reader can check the reasoning rather than trust it.
+
+use super::facts::{Facts, count, duration, percent, ratio};
+use crate::report::plots::{Timeseries, clock_label};
+
+/// Utilization above this during the worst minute counts as saturated.
+const SATURATED: f64 = 0.85;
+
+/// The bullets of the "Contributing factors" section.
+pub fn factors(facts: &Facts, series: &Timeseries) -> Vec<String> {
+    [
+        saturation(series),
+        Some(amplification(facts)),
+        Some(hold_expiry(facts, series)),
+        Some(bots(facts)),
+        wasted_work(facts),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The minute (aligned to the opening) with the most system errors, or, if no
+/// minute had any, with the worst hold p99; as (first row, end row).
+pub fn worst_minute(series: &Timeseries) -> Option<(usize, usize)> {
+    let t = series.t_s();
+    let minute = |index: usize| ((t[index] - 1.0) / 60.0).floor() as i64;
+    let score = |name: &str, start: usize, end: usize, sum: bool| {
+        let values = &series.column(name)?[start..end];
+        let finite = values.iter().copied().filter(|value| value.is_finite());
+        Some(if sum {
+            finite.sum()
+        } else {
+            finite.fold(0.0, f64::max)
+        })
+    };
+    let mut minutes = Vec::new();
+    let mut start = 0;
+    for index in 1..=t.len() {
+        if index == t.len() || minute(index) != minute(start) {
+            minutes.push((start, index));
+            start = index;
+        }
+    }
+    let errors_total: f64 = series
+        .column("errors")
+        .map_or(0.0, |e| e.iter().filter(|v| v.is_finite()).sum());
+    let (column, sum) = if errors_total > 0.0 {
+        ("errors", true)
+    } else {
+        ("hold_p99_s", false)
+    };
+    minutes
+        .into_iter()
+        .fold(None, |best: Option<((usize, usize), f64)>, (start, end)| {
+            let value = score(column, start, end, sum).unwrap_or(0.0);
+            match best {
+                Some((_, top)) if top >= value => best,
+                _ => Some(((start, end), value)),
+            }
+        })
+        .map(|(range, _)| range)
+}
+
+/// Rule: the component with the highest mean utilization during the worst minute.
+fn saturation(series: &Timeseries) -> Option<String> {
+    let (start, end) = worst_minute(series)?;
+    let mut components: Vec<(&str, f64)> = [
+        ("app servers", "app_utilization"),
+        ("database primary", "database_utilization"),
+        ("read replicas", "replica_utilization"),
+    ]
+    .into_iter()
+    .filter_map(|(label, column)| {
+        let values = &series.column(column)?[start..end];
+        Some((label, values.iter().sum::<f64>() / values.len() as f64))
+    })
+    .collect();
+    components.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let (top, utilization) = *components.first()?;
+    let t = series.t_s();
+    let window = format!(
+        "{} to {}",
+        clock_label(t[start] - 1.0),
+        clock_label(t[end - 1])
+    );
+    let others: Vec<String> = components[1..]
+        .iter()
+        .map(|(label, value)| format!("{label} {}", percent(*value)))
+        .collect();
+    let rule = "the minute with the most system errors, or the worst hold p99 if none had errors";
+    let others = others.join(", ");
+    Some(if utilization >= SATURATED {
+        format!(
+            "**Saturated component: {top}**, {} busy on average during the worst minute, {window} ({rule}); {others}. Rule: highest mean of the `*_utilization` columns over that minute.",
+            percent(utilization)
+        )
+    } else {
+        format!(
+            "**No pool was saturated**: during the worst minute, {window} ({rule}), the busiest pool was the {top} at {} ({others}), below the {} threshold. Look outside the pools: waiting-room outflow, the payment provider, client behaviour. Rule: highest mean of the `*_utilization` columns over that minute.",
+            percent(utilization),
+            percent(SATURATED)
+        )
+    })
+}
+
+/// Rule: requests per arriving fan or bot.
+fn amplification(facts: &Facts) -> String {
+    let clients = facts.value("fans_arrived") + facts.value("bots_arrived");
+    let factor = facts.value("requests") / clients;
+    format!(
+        "**Retry amplification: {} requests per arriving fan or bot** ({} requests from {} clients). Rule: `requests / (fans_arrived + bots_arrived)`. A fan who buys without trouble makes about 4 requests (event page, hold, payment, confirm, plus a seat map for some); more means retries after errors, bots polling, and repeated tries after `no_tickets` ({} of those).",
+        ratio(factor),
+        count(facts.value("requests")),
+        count(clients),
+        count(facts.value("errors_no_tickets"))
+    )
+}
+
+/// Rule: tickets released by expiring holds, and the inventory re-opening
+/// after the first sell-out (the second wave).
+fn hold_expiry(facts: &Facts, series: &Timeseries) -> String {
+    let expired = facts.value("tickets_expired");
+    let capacity = facts.value("capacity");
+    let reopenings = series.column("inventory_left").map_or(0, reopenings);
+    let sold_out = facts.value("first_sold_out_s");
+    let wave = if sold_out.is_finite() {
+        format!(
+            "After the first sell-out at {}, inventory came back {} time(s) and {} more tickets sold (the second wave); the last sale was at {}.",
+            clock_label(sold_out),
+            reopenings,
+            count(facts.value("tickets_after_first_sold_out")),
+            clock_label(facts.value("last_sale_s"))
+        )
+    } else {
+        "The event never sold out, so expired holds simply returned to open inventory.".to_owned()
+    };
+    format!(
+        "**Hold-expiry waves: {} tickets ({} of capacity) went back on sale when holds expired** ({} carts abandoned by fans, {} holds placed for clients who had already left). {wave}",
+        count(expired),
+        percent(expired / capacity),
+        count(facts.value("fans_abandoned_cart")),
+        count(facts.value("ghost_holds"))
+    )
+}
+
+/// Times inventory went from zero back to some after first reaching zero.
+fn reopenings(inventory: &[f64]) -> usize {
+    inventory
+        .windows(2)
+        .filter(|pair| pair[0] == 0.0 && pair[1] > 0.0)
+        .count()
+}
+
+/// Rule: bots' share of tickets against their share of arrivals.
+fn bots(facts: &Facts) -> String {
+    let bots = facts.value("bots_arrived");
+    let arrival_share = bots / (bots + facts.value("fans_arrived"));
+    let ticket_share = facts.value("bot_ticket_share");
+    format!(
+        "**Bot share: bots were {} of arrivals but bought {} of tickets** ({}x their share). Rule: `bot_ticket_share` against `bots_arrived / (fans_arrived + bots_arrived)`.",
+        percent(arrival_share),
+        percent(ticket_share),
+        ratio(ticket_share / arrival_share)
+    )
+}
+
+/// Work done for clients who had gone: the signature of a metastable overload.
+fn wasted_work(facts: &Facts) -> Option<String> {
+    let wasted = facts.value("wasted_responses");
+    (wasted > 0.0).then(|| {
+        format!(
+            "**Wasted work: {} responses reached clients that had already given up** and {} admissions went to fans no longer waiting; capacity spent on them served nobody. Time in queue: mean {}, p95 {}.",
+            count(wasted),
+            count(facts.value("wasted_admissions")),
+            duration(facts.value("time_in_queue_mean_s")),
+            duration(facts.value("time_in_queue_p95_s"))
+        )
+    })
+}

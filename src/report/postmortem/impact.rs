@@ -1,0 +1,102 @@
+//! Impact: who was hurt and how much, in one paragraph and one table.
+
+use super::facts::{Facts, count, duration, money, percent};
+use crate::report::plots::clock_label;
+
+/// The opening paragraph of the postmortem.
+pub fn summary(facts: &Facts) -> String {
+    let fans = facts.value("fans_arrived");
+    let sold = facts.value("tickets_sold");
+    let capacity = facts.value("capacity");
+    let sold_out = facts.value("first_sold_out_s");
+    let ending = if sold_out.is_finite() {
+        format!("The event first sold out at {}.", clock_label(sold_out))
+    } else {
+        format!(
+            "{} tickets were still unsold at the end of the run.",
+            count(capacity - sold)
+        )
+    };
+    format!(
+        "{} fans (and {} bots) came for {} tickets. {} tickets were sold ({} of capacity) for revenue {}. {ending} {} fans bought; {} gave up after errors and {} gave up in the waiting room. Of {} requests, {} failed with system errors (rejections and timeouts). Admitted fans waited {} in the queue on average (p95 {}).",
+        count(fans),
+        count(facts.value("bots_arrived")),
+        count(capacity),
+        count(sold),
+        percent(sold / capacity),
+        money(facts.value("revenue")),
+        count(facts.value("fans_bought")),
+        count(facts.value("fans_gave_up_after_errors")),
+        count(facts.value("fans_gave_up_in_queue")),
+        count(facts.value("requests")),
+        percent(facts.value("error_rate")),
+        duration(facts.value("time_in_queue_mean_s")),
+        duration(facts.value("time_in_queue_p95_s")),
+    )
+}
+
+/// One impact row: label, metric key, and how to format the value.
+type Row = (&'static str, &'static str, fn(f64) -> String);
+
+const ROWS: [Row; 22] = [
+    ("Fans arrived", "fans_arrived", count),
+    ("Fans who bought", "fans_bought", count),
+    (
+        "Fans who gave up after errors",
+        "fans_gave_up_after_errors",
+        count,
+    ),
+    (
+        "Fans who gave up in the waiting room",
+        "fans_gave_up_in_queue",
+        count,
+    ),
+    (
+        "Fans whose queue token expired",
+        "fans_token_expired",
+        count,
+    ),
+    ("Fans who left when sold out", "fans_left_sold_out", count),
+    ("Requests", "requests", count),
+    ("System error rate", "error_rate", percent),
+    ("Rejected (queue full)", "errors_rejected", count),
+    ("Timed out", "errors_timeout", count),
+    ("Payment timeouts", "errors_payment_timeout", count),
+    ("Time in queue, mean", "time_in_queue_mean_s", duration),
+    ("Time in queue, p95", "time_in_queue_p95_s", duration),
+    ("Hold latency p99", "latency_hold_p99_s", duration),
+    ("Tickets sold", "tickets_sold", count),
+    ("Capacity", "capacity", count),
+    ("Revenue", "revenue", money),
+    ("First sold out", "first_sold_out_s", clock),
+    ("Last sale", "last_sale_s", clock),
+    (
+        "Tickets back on sale from expired holds",
+        "tickets_expired",
+        count,
+    ),
+    (
+        "Tickets sold after the first sell-out",
+        "tickets_after_first_sold_out",
+        count,
+    ),
+    ("Bots' share of tickets", "bot_ticket_share", percent),
+];
+
+fn clock(seconds: f64) -> String {
+    clock_label(seconds)
+}
+
+/// The impact table: measure, value (with 95% CI when replicated), metric key.
+pub fn table(facts: &Facts) -> Vec<Vec<String>> {
+    ROWS.iter()
+        .filter(|(_, key, _)| facts.get(key).is_some())
+        .map(|(label, key, format)| {
+            vec![
+                (*label).to_owned(),
+                facts.show(key, *format),
+                format!("`{key}`"),
+            ]
+        })
+        .collect()
+}

@@ -1,0 +1,175 @@
+//! The timeline: incidents as recorded in `incidents.csv`, merged with events
+//! derived from the data (opening, first SLO breach, peak errors, sell-out,
+//! recovery, last sale), in virtual time relative to the opening.
+
+use super::facts::{Facts, count};
+use super::slo::{self, ERROR_RATE_LIMIT, HOLD_P99_LIMIT_S, RECOVERY_SUSTAIN_S};
+use crate::report::plots::{Incident, Timeseries, clock_label};
+
+/// One line of the timeline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    /// Seconds since the opening.
+    pub t_s: f64,
+    /// What happened.
+    pub what: String,
+    /// Which component ("" if none).
+    pub component: String,
+    /// Details.
+    pub detail: String,
+    /// Where the event comes from: `incidents.csv`, `timeseries.csv`, `summary.json`.
+    pub source: &'static str,
+}
+
+/// All events, sorted by time; at the same time, recorded incidents come
+/// before derived events, each in their own order.
+pub fn timeline(facts: &Facts, series: &Timeseries, incidents: &[Incident]) -> Vec<Event> {
+    let mut events: Vec<Event> = incidents
+        .iter()
+        .map(|incident| Event {
+            t_s: incident.t_s,
+            what: incident.kind.title().to_owned(),
+            component: incident.component.clone(),
+            detail: incident.detail.clone(),
+            source: "incidents.csv",
+        })
+        .collect();
+    events.extend(derived(facts, series));
+    events.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
+    events
+}
+
+/// Table rows: time, event, component, detail, source.
+pub fn rows(events: &[Event]) -> Vec<Vec<String>> {
+    events
+        .iter()
+        .map(|event| {
+            vec![
+                clock_label(event.t_s),
+                event.what.clone(),
+                event.component.clone(),
+                event.detail.clone(),
+                format!("`{}`", event.source),
+            ]
+        })
+        .collect()
+}
+
+/// A `timeseries.csv` row covers the second that ends at `t_s`, so events
+/// found in a row are dated at the start of that second, `t_s - 1`.
+fn derived(facts: &Facts, series: &Timeseries) -> Vec<Event> {
+    let event = |t_s: f64, what: &str, component: &str, detail: String, source| Event {
+        t_s,
+        what: what.to_owned(),
+        component: component.to_owned(),
+        detail,
+        source,
+    };
+    let mut events = vec![event(0.0, "Sale opens", "", String::new(), "summary.json")];
+    let t = series.t_s();
+    if let Some(index) = first_nonzero(series, "waiting_room_entries") {
+        events.push(event(
+            t[index] - 1.0,
+            "First fan in the waiting room",
+            "waiting room",
+            String::new(),
+            "timeseries.csv",
+        ));
+    }
+    let breaches = slo::breaches(series);
+    if let Some(first) = slo::first_breach(&breaches) {
+        events.push(event(
+            t[first] - 1.0,
+            "First SLO breach",
+            "",
+            breach_detail(series, first),
+            "timeseries.csv",
+        ));
+        let recovered = slo::recovery(&breaches, first);
+        let detail = format!("SLO met for {RECOVERY_SUSTAIN_S} s in a row from here");
+        match recovered {
+            Some(index) => events.push(event(
+                t[index] - 1.0,
+                "SLO met again",
+                "",
+                detail,
+                "timeseries.csv",
+            )),
+            None => events.push(event(
+                t[t.len() - 1],
+                "Run ends without recovery",
+                "",
+                format!(
+                    "the SLO never held for {RECOVERY_SUSTAIN_S} s in a row after the first breach"
+                ),
+                "timeseries.csv",
+            )),
+        }
+    }
+    if let Some((index, peak)) = peak(series, "errors").filter(|&(_, peak)| peak > 0.0) {
+        events.push(event(
+            t[index] - 1.0,
+            "Peak system errors",
+            "",
+            format!("{} system error(s) in one second", count(peak)),
+            "timeseries.csv",
+        ));
+    }
+    let sold_out = facts.value("first_sold_out_s");
+    if sold_out.is_finite() {
+        events.push(event(
+            sold_out,
+            "Sold out (first time)",
+            "inventory",
+            "no ticket left to hold".to_owned(),
+            "summary.json",
+        ));
+    }
+    let last_sale = facts.value("last_sale_s");
+    if last_sale.is_finite() {
+        events.push(event(
+            last_sale,
+            "Last sale",
+            "",
+            String::new(),
+            "summary.json",
+        ));
+    }
+    events
+}
+
+fn breach_detail(series: &Timeseries, index: usize) -> String {
+    let cell = |name: &str| series.column(name).map_or(f64::NAN, |column| column[index]);
+    let hold = cell("hold_p99_s");
+    if hold > HOLD_P99_LIMIT_S {
+        format!("hold p99 {hold:.2} s > {HOLD_P99_LIMIT_S} s")
+    } else {
+        let rate = cell("errors") / cell("responses");
+        format!(
+            "system error rate {:.1}% > {:.0}% of responses",
+            rate * 100.0,
+            ERROR_RATE_LIMIT * 100.0
+        )
+    }
+}
+
+/// Row index of the first non-zero value in `column`.
+fn first_nonzero(series: &Timeseries, column: &str) -> Option<usize> {
+    series.column(column)?.iter().position(|&value| value > 0.0)
+}
+
+/// Row index and value of the maximum of `column` (first one on ties).
+pub fn peak(series: &Timeseries, column: &str) -> Option<(usize, f64)> {
+    let values = series.column(column)?;
+    values
+        .iter()
+        .enumerate()
+        .filter(|(_, value)| value.is_finite())
+        .fold(
+            None,
+            |best: Option<(usize, f64)>, (index, &value)| match best {
+                Some((_, top)) if top >= value => best,
+                _ => Some((index, value)),
+            },
+        )
+}
