@@ -104,6 +104,20 @@ impl BestIndex {
             return;
         }
         let mut node = (self.leaves + self.leaf_of_row[row as usize] as usize) / 2;
+        if self.lines_per_node == 1 {
+            // The common case (limits up to 7 tickets): one line per node, no inner loop.
+            let keys = &mut self.keys;
+            while node >= 1 {
+                let (left, right) = (keys[2 * node], keys[2 * node + 1]);
+                let value: [u64; 8] = std::array::from_fn(|lane| left[lane].min(right[lane]));
+                if !differ(&keys[node], &value) {
+                    return;
+                }
+                keys[node] = value;
+                node /= 2;
+            }
+            return;
+        }
         while node >= 1 && self.pull(node) {
             node /= 2;
         }

@@ -164,13 +164,11 @@ impl SeatCore {
             debug_assert_eq!(self.seat_states[seat.index()], SeatState::Held);
             self.seat_states[seat.index()] = SeatState::Sold;
         }
-        move_tickets(
-            &mut self.tally,
-            &self.venue,
-            Move::Sell,
-            &data.seats,
-            &data.lines,
-        );
+        let seats = Seats {
+            list: &data.seats,
+            single_row: data.single_row,
+        };
+        move_tickets(&mut self.tally, &self.venue, Move::Sell, seats, &data.lines);
         self.tally.revenue_minor += data.total_price_minor;
         let order = self.orders.append(data, now);
         self.holds.finish(hold, slot, Fate::Confirmed { order });
@@ -359,20 +357,21 @@ impl SeatCore {
     fn take(&mut self, pick: Pick, deadline: i64) -> Hold {
         let mut seats = std::mem::take(&mut self.scratch_seats);
         seats.clear();
-        let (general_admission, total_price_minor) = match pick {
+        let (general_admission, total_price_minor, known_row) = match pick {
             Pick::Block { row, start, len } => {
                 let r = &self.venue.rows[row as usize];
                 let first = r.first_seat.0 + start;
                 seats.extend((first..first + len).map(SeatId));
-                (None, u64::from(len) * self.venue.price_minor(r.price_level))
+                let price = u64::from(len) * self.venue.price_minor(r.price_level);
+                (None, price, Some(row))
             }
             Pick::Seats(list) => {
                 seats.extend_from_slice(&list);
-                (None, self.price_of(&seats, &[]))
+                (None, self.price_of(&seats, &[]), None)
             }
             Pick::General { section, lines } => {
                 let price = self.price_of(&[], &lines);
-                (Some((section, lines)), price)
+                (Some((section, lines)), price, None)
             }
         };
         let lines = general_admission
@@ -382,8 +381,13 @@ impl SeatCore {
             self.seat_states[seat.index()] = SeatState::Held;
             self.free.set_taken(seat.0);
         }
-        move_tickets(&mut self.tally, &self.venue, Move::Hold, &seats, lines);
-        self.refresh_rows(&seats);
+        let single_row = known_row.or_else(|| self.single_row(&seats));
+        let moved = Seats {
+            list: &seats,
+            single_row,
+        };
+        move_tickets(&mut self.tally, &self.venue, Move::Hold, moved, lines);
+        self.refresh_rows(moved);
         let tickets = seats.len() as u32 + lines.iter().map(|line| line.tickets).sum::<u32>();
         let general_admission = general_admission
             .as_ref()
@@ -391,6 +395,7 @@ impl SeatCore {
         let new = NewHold {
             deadline,
             seats: &seats,
+            single_row,
             general_admission,
             tickets,
             total_price_minor,
@@ -411,23 +416,45 @@ impl SeatCore {
             self.seat_states[seat.index()] = SeatState::Free;
             self.free.set_free(seat.0);
         }
+        let single_row = data.single_row;
+        let seats = Seats {
+            list: &data.seats,
+            single_row,
+        };
         move_tickets(
             &mut self.tally,
             &self.venue,
             Move::Release,
-            &data.seats,
+            seats,
             &data.lines,
         );
         let tickets = data.tickets;
-        let seats = std::mem::take(&mut self.holds.slots[slot as usize].seats);
-        self.refresh_rows(&seats);
-        self.holds.slots[slot as usize].seats = seats;
+        let list = std::mem::take(&mut self.holds.slots[slot as usize].seats);
+        self.refresh_rows(Seats {
+            list: &list,
+            single_row,
+        });
+        self.holds.slots[slot as usize].seats = list;
         self.holds.finish(hold, slot, fate);
         tickets
     }
 
+    /// The row all these seats are in, if they share one.
+    fn single_row(&self, seats: &[SeatId]) -> Option<u32> {
+        let row = self.venue.seat_rows[seats.first()?.index()];
+        let first = self.venue.rows[row as usize].first_seat.0;
+        let in_row =
+            |seat: &SeatId| (first..first + self.venue.rows[row as usize].len).contains(&seat.0);
+        seats.iter().all(in_row).then_some(row)
+    }
+
     /// Recomputes the best-available index for every row these seats are in.
-    fn refresh_rows(&mut self, seats: &[SeatId]) {
+    fn refresh_rows(&mut self, seats: Seats<'_>) {
+        if let Some(row) = seats.single_row {
+            self.index.refresh_row(&self.venue, &self.free, row);
+            return;
+        }
+        let seats = seats.list;
         self.touched_rows.clear();
         self.touched_rows
             .extend(seats.iter().map(|&seat| self.venue.seat_rows[seat.index()]));
@@ -446,29 +473,45 @@ fn check_deadline(now: i64, deadline: i64) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// A hold's seats, with their common row when they share one.
+#[derive(Clone, Copy)]
+struct Seats<'a> {
+    list: &'a [SeatId],
+    single_row: Option<u32>,
+}
+
 /// Moves the tally for a hold's seats (zone by zone, a run of seats in one row at a
 /// time) and GA lines (tier by tier).
 fn move_tickets(
     tally: &mut Tally,
     venue: &Venue,
     movement: Move,
-    seats: &[SeatId],
+    seats: Seats<'_>,
     lines: &[GaLine],
 ) {
-    let mut rest = seats;
-    while let Some(&first) = rest.first() {
-        let row = venue.seat_rows[first.index()];
-        let same_row = rest
-            .iter()
-            .take_while(|s| venue.seat_rows[s.index()] == row)
-            .count();
+    if let Some(row) = seats.single_row {
         tally.apply(
             movement,
             venue.rows[row as usize].zone,
             None,
-            same_row as u32,
+            seats.list.len() as u32,
         );
-        rest = &rest[same_row..];
+    } else {
+        let mut rest = seats.list;
+        while let Some(&first) = rest.first() {
+            let row = venue.seat_rows[first.index()];
+            let same_row = rest
+                .iter()
+                .take_while(|s| venue.seat_rows[s.index()] == row)
+                .count();
+            tally.apply(
+                movement,
+                venue.rows[row as usize].zone,
+                None,
+                same_row as u32,
+            );
+            rest = &rest[same_row..];
+        }
     }
     for line in lines {
         let zone = venue.tiers[line.tier as usize].zone;

@@ -133,6 +133,8 @@ pub(crate) struct HoldSlot {
     pub(crate) id: HoldId,
     pub(crate) deadline: i64,
     pub(crate) seats: Vec<SeatId>,
+    /// The row of every seat, when they share one (saves a per-seat lookup later).
+    pub(crate) single_row: Option<u32>,
     pub(crate) general_admission: Option<SectionId>,
     pub(crate) lines: Vec<GaLine>,
     pub(crate) tickets: u32,
@@ -161,6 +163,7 @@ pub(crate) struct HoldBook {
 pub(crate) struct NewHold<'a> {
     pub(crate) deadline: i64,
     pub(crate) seats: &'a [SeatId],
+    pub(crate) single_row: Option<u32>,
     pub(crate) general_admission: Option<(SectionId, &'a [GaLine])>,
     pub(crate) tickets: u32,
     pub(crate) total_price_minor: u64,
@@ -177,6 +180,7 @@ impl HoldBook {
                     id,
                     deadline: 0,
                     seats: Vec::new(),
+                    single_row: None,
                     general_admission: None,
                     lines: Vec::new(),
                     tickets: 0,
@@ -190,6 +194,7 @@ impl HoldBook {
         data.deadline = hold.deadline;
         data.seats.clear();
         data.seats.extend_from_slice(hold.seats);
+        data.single_row = hold.single_row;
         data.lines.clear();
         data.general_admission = hold.general_admission.map(|(section, lines)| {
             data.lines.extend_from_slice(lines);
