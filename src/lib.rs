@@ -24,6 +24,7 @@
 
 pub mod cli;
 pub mod engine;
+pub mod metastability;
 pub mod metrics;
 pub mod model;
 pub mod network;
@@ -34,5 +35,6 @@ pub mod resilience;
 pub mod report;
 pub mod runner;
 pub mod sampler;
+pub mod service;
 pub mod statistics;
 pub mod sweep;

@@ -10,11 +10,13 @@ mod error;
 mod load;
 mod network;
 mod onsale;
+mod service;
 
 pub use distribution::DistributionSpec;
 pub use duration::{DURATION_FORMAT, Duration, parse_duration};
 pub use error::{Invalid, ModelError};
 pub use load::{LoadedModel, ModelSpec, OnsaleModel, load, parse};
+pub use service::{CapacityDropSpec, ClientSpec, LoadSpec, ServerSpec, ServiceSpec, SpikeSpec};
 pub use network::{NetworkSpec, RouteSpec, SourceSpec, StationSpec};
 pub use onsale::{
     AppSpec, BotSpec, CdnSpec, DatabaseSpec, DemandSpec, EndpointServiceSpec, OnsaleSpec,

@@ -5,10 +5,12 @@ mod onsale_table;
 pub mod plots;
 pub mod postmortem;
 mod provenance;
+mod service_table;
 mod summary;
 mod table;
 
 pub use onsale_table::onsale_table;
 pub use provenance::Provenance;
-pub use summary::{aggregate_metrics, network_summary, onsale_summary};
+pub use service_table::service_table;
+pub use summary::{aggregate_metrics, network_summary, onsale_summary, service_summary};
 pub use table::station_table;

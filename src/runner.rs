@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::engine::{StopError, Streams};
 use crate::model::ModelSpec;
 use crate::onsale::RunCheckError;
-use crate::{network, onsale};
+use crate::{network, onsale, service};
 
 /// A replication that failed. Exit code 1; callers add the seed.
 #[derive(Debug, thiserror::Error)]
@@ -22,7 +22,8 @@ pub enum RunError {
 
 /// Flat metrics of one replication. Network models name theirs
 /// `<station>.<metric>` (e.g. `desk.wait_mean_s`); on-sale models use the keys of
-/// `summary.json` (e.g. `tickets_sold`, `latency_hold_p99_s`, `error_rate`).
+/// `summary.json` (e.g. `tickets_sold`, `latency_hold_p99_s`, `error_rate`);
+/// service models report goodput and recovery (e.g. `goodput_after_per_s`, `recovered`).
 pub fn run_metrics(spec: &ModelSpec, streams: &Streams) -> Result<BTreeMap<String, f64>, RunError> {
     match spec {
         ModelSpec::Network(network_spec) => {
@@ -43,5 +44,6 @@ pub fn run_metrics(spec: &ModelSpec, streams: &Streams) -> Result<BTreeMap<Strin
             Ok(metrics)
         }
         ModelSpec::Onsale(model) => Ok(onsale::run(model, streams, false)?.metrics),
+        ModelSpec::Service(service_spec) => Ok(service::run(service_spec, streams)?.metrics),
     }
 }

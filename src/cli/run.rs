@@ -6,10 +6,10 @@ use anyhow::Result;
 use clap::Args;
 
 use super::output::{collect_runs, csv_bytes, progress_bar, write_output};
-use crate::model::{self, Invalid, ModelError, ModelSpec, NetworkSpec, OnsaleModel};
+use crate::model::{self, Invalid, ModelError, ModelSpec, NetworkSpec, OnsaleModel, ServiceSpec};
 use crate::replication::replicate;
-use crate::report::{Provenance, network_summary, onsale_summary, onsale_table, station_table};
-use crate::{network, onsale};
+use crate::report::{Provenance, network_summary, onsale_summary, onsale_table, service_summary, service_table, station_table};
+use crate::{network, onsale, service};
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
@@ -61,6 +61,7 @@ pub fn run_model(args: RunArgs) -> Result<()> {
     match &loaded.spec {
         ModelSpec::Network(spec) => run_network(spec, &provenance, &out_dir),
         ModelSpec::Onsale(model) => run_onsale(model, &args, &provenance, &out_dir),
+        ModelSpec::Service(spec) => run_service(spec, &provenance, &out_dir),
     }
 }
 
@@ -136,5 +137,18 @@ fn run_onsale(
         out_dir.display()
     );
     super::report::report_run(out_dir)?;
+    Ok(())
+}
+
+fn run_service(spec: &ServiceSpec, provenance: &Provenance, out_dir: &Path) -> Result<()> {
+    let progress = progress_bar(provenance.replications);
+    let results = replicate(provenance.seed, provenance.replications, &progress, |streams| service::run(spec, &streams));
+    progress.finish_and_clear();
+    let reports = collect_runs(results, provenance)?;
+    let summary = service_summary(provenance, &reports);
+    write_output(out_dir, "summary.json", &serde_json::to_vec_pretty(&summary)?)?;
+    write_output(out_dir, "timeseries.csv", &csv_bytes(&reports[0].timeseries)?)?;
+    print!("{}", service_table(&summary));
+    println!("wrote {}/summary.json and timeseries.csv (replication 0)", out_dir.display());
     Ok(())
 }

@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use super::error::{Invalid, ModelError};
 use super::network::NetworkSpec;
 use super::onsale::OnsaleSpec;
+use super::service::ServiceSpec;
 
 /// A parsed, validated model of any kind.
 #[derive(Clone, Debug)]
@@ -17,6 +18,8 @@ pub enum ModelSpec {
     Network(NetworkSpec),
     /// A ticket on-sale, with its venue resolved.
     Onsale(Box<OnsaleModel>),
+    /// Clients with timeouts and retries calling one service.
+    Service(ServiceSpec),
 }
 
 /// An on-sale model and the venue it sells.
@@ -34,6 +37,7 @@ impl ModelSpec {
         match self {
             ModelSpec::Network(spec) => &spec.name,
             ModelSpec::Onsale(model) => &model.spec.name,
+            ModelSpec::Service(spec) => &spec.name,
         }
     }
 }
@@ -50,7 +54,7 @@ pub struct LoadedModel {
 }
 
 /// The kinds a model file may declare.
-const KINDS: &str = "\"network\", \"onsale\"";
+const KINDS: &str = "\"network\", \"onsale\", \"service\"";
 
 #[derive(Deserialize)]
 struct KindProbe {
@@ -93,6 +97,11 @@ pub fn parse(path: &Path, text: &str) -> Result<ModelSpec, ModelError> {
             spec.validate().map_err(invalid)?;
             let venue = load_venue(path, &spec)?;
             Ok(ModelSpec::Onsale(Box::new(OnsaleModel { spec, venue })))
+        }
+        "service" => {
+            let spec: ServiceSpec = deserialize(path, text)?;
+            spec.validate().map_err(invalid)?;
+            Ok(ModelSpec::Service(spec))
         }
         other => Err(invalid(Invalid::new(
             "kind",

@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 use super::provenance::Provenance;
 use crate::network::NetworkReport;
 use crate::onsale::OnsaleReport;
+use crate::service::ServiceReport;
 use crate::statistics::estimate;
 
 /// Turns one report per replication into one JSON object: numbers for a single
@@ -77,5 +78,17 @@ pub fn onsale_summary(provenance: &Provenance, reports: &[OnsaleReport], scale: 
         "scale": scale,
         "invariants": "ok",
         "metrics": aggregate_metrics(&metrics),
+    })
+}
+
+/// The whole `summary.json` of a service run: metrics across replications and
+/// replication 0's verdict on every trigger.
+pub fn service_summary(provenance: &Provenance, reports: &[ServiceReport]) -> Value {
+    let metrics: Vec<_> = reports.iter().map(|report| &report.metrics).collect();
+    json!({
+        "provenance": provenance,
+        "kind": "service",
+        "metrics": aggregate_metrics(&metrics),
+        "triggers": reports.first().map(|report| &report.recoveries),
     })
 }

@@ -7,5 +7,6 @@ mod onsale;
 mod plots;
 mod queueing_theory;
 mod report;
+mod service;
 mod sweep;
 mod theory;
