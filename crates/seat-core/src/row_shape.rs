@@ -20,10 +20,10 @@ pub(crate) struct RowShapes {
     /// Per row: `Some(offset)` into the tables below if the row is unimodal.
     base: Vec<Option<u32>>,
     /// Per unimodal row and quantity: (lowest, highest) start of a best window.
-    best_starts: Vec<(u32, u32)>,
+    best_starts: Vec<(u16, u16)>,
     /// Per unimodal row, quantity `q` and start `s`, at `base * max_quantity + (q - 1) *
     /// len + s`: the lowest start `p <= s` with equal window sums on `p..=s`.
-    plateau_start: Vec<u32>,
+    plateau_start: Vec<u16>,
     plateau_base: Vec<u32>,
 }
 
@@ -68,18 +68,19 @@ impl RowShapes {
     fn add_quantity(&mut self, prefix: &[u32], len: usize, quantity: usize) {
         let sum = |s: usize| prefix[s + quantity].wrapping_sub(prefix[s]);
         let starts = (len + 1).saturating_sub(quantity);
-        let mut plateau = vec![0u32; len];
-        let (mut lowest, mut highest) = (0, 0);
+        // Starts fit u16: rows are at most ROW_LENGTH_MAX (10,000) seats long.
+        let mut plateau = vec![0u16; len];
+        let (mut lowest, mut highest) = (0u16, 0u16);
         for s in 0..starts {
             plateau[s] = if s > 0 && sum(s) == sum(s - 1) {
                 plateau[s - 1]
             } else {
-                s as u32
+                s as u16
             };
             if sum(s) < sum(lowest as usize) {
-                (lowest, highest) = (s as u32, s as u32);
+                (lowest, highest) = (s as u16, s as u16);
             } else if sum(s) == sum(lowest as usize) {
-                highest = s as u32;
+                highest = s as u16;
             }
         }
         self.best_starts.push((lowest, highest));
@@ -103,8 +104,8 @@ impl RowShapes {
 /// One unimodal row's static shape.
 pub(crate) struct RowShape<'a> {
     len: u32,
-    best_starts: &'a [(u32, u32)],
-    plateaus: &'a [u32],
+    best_starts: &'a [(u16, u16)],
+    plateaus: &'a [u16],
 }
 
 impl RowShape<'_> {
@@ -121,8 +122,9 @@ impl RowShape<'_> {
         }
         let q = quantity as usize - 1;
         let (lowest, highest) = self.best_starts[q];
+        let (lowest, highest) = (u32::from(lowest), u32::from(highest));
         let plateaus = &self.plateaus[q * self.len as usize..][..self.len as usize];
-        let plateau = |s: u32| plateaus[s as usize];
+        let plateau = |s: u32| u32::from(plateaus[s as usize]);
         let sum = |s: u32| prefix[(s + quantity) as usize].wrapping_sub(prefix[s as usize]);
         let (lo, hi) = (a, b - quantity);
         // The run's best start: the lowest start with the smallest sum within lo..=hi.
