@@ -58,6 +58,8 @@ struct Sale {
     holds: u64,
     confirms: u64,
     resets: u64,
+    /// Wall time spent replacing a sold-out core with a fresh copy.
+    reset_time: Duration,
 }
 
 impl Sale {
@@ -74,6 +76,7 @@ impl Sale {
             holds: 0,
             confirms: 0,
             resets: 0,
+            reset_time: Duration::ZERO,
         }
     }
 
@@ -100,7 +103,9 @@ impl Sale {
             }
             Err(_) => {
                 // Sold out (or no adjacent seats left): the next show goes on sale.
+                let started = Instant::now();
                 self.core.clone_from(&self.empty);
+                self.reset_time += started.elapsed();
                 self.now = 0;
                 self.resets += 1;
             }
@@ -142,7 +147,7 @@ fn summary(stream: &[Request]) {
             .map_or(wall, |(end, start)| (end - start) / 1e9);
         let rate = |count: u64| format!("{:>8.0}/{:<8.0}", count as f64 / wall, count as f64 / cpu);
         println!(
-            "  {:>4}k seats: wall {:>5.0} ms cpu {:>5.0} ms  holds/s {}  confirms/s {}  hold+confirm pairs/s {}  ({} resets)",
+            "  {:>4}k seats: wall {:>5.0} ms cpu {:>5.0} ms  holds/s {}  confirms/s {}  hold+confirm pairs/s {}  ({} resets took {:.0} ms)",
             thousands,
             wall * 1e3,
             cpu * 1e3,
@@ -150,6 +155,7 @@ fn summary(stream: &[Request]) {
             rate(sale.confirms),
             rate(sale.confirms),
             sale.resets,
+            sale.reset_time.as_secs_f64() * 1e3,
         );
         sale.core
             .check_invariants()

@@ -20,6 +20,7 @@ use crate::venue::{SectionKind, Venue};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// No block: compares greater than every real key.
 pub(crate) const EMPTY: u64 = u64::MAX;
@@ -52,7 +53,7 @@ pub(crate) struct BestIndex {
     /// Per zone, its leaf range (empty for GA zones).
     zone_leaves: Vec<Range<u32>>,
     /// Static data for the O(1)-per-run fast path of unimodal rows.
-    shapes: RowShapes,
+    shapes: Arc<RowShapes>,
 }
 
 impl BestIndex {
@@ -82,7 +83,7 @@ impl BestIndex {
             leaf_of_row,
             row_of_leaf: order,
             zone_leaves,
-            shapes: RowShapes::new(venue, max_quantity),
+            shapes: Arc::new(RowShapes::new(venue, max_quantity)),
         };
         for row in 0..rows as u32 {
             index.write_leaf(venue, free, row);

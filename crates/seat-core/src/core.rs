@@ -12,6 +12,7 @@ use crate::seat_list::SeatList;
 use crate::selection::{Pick, Stock, check_quantity};
 use crate::tally::{Move, Tally};
 use crate::venue::Venue;
+use std::sync::Arc;
 
 /// State of one reserved seat.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,7 +63,8 @@ pub struct HoldStats {
 /// previous call's, and first expires every hold whose deadline is `<= now`.
 #[derive(Clone, Debug)]
 pub struct SeatCore {
-    pub(crate) venue: Venue,
+    /// Shared, immutable: clones of a core (one per replication) share the venue.
+    pub(crate) venue: Arc<Venue>,
     pub(crate) limits: Limits,
     /// Latest `now` seen; expiry has run up to it.
     pub(crate) latest: Option<i64>,
@@ -91,7 +93,7 @@ impl SeatCore {
         );
         SeatCore {
             seat_states: vec![SeatState::Free; venue.seat_count() as usize],
-            venue,
+            venue: Arc::new(venue),
             limits,
             latest: None,
             free,

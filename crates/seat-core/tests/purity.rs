@@ -15,7 +15,13 @@ const FORBIDDEN: &[&str] = &[
     "RandomState",
     "std::thread",
     "thread::spawn",
-    "std::sync",
+    // Immutable sharing (`Arc`) is deterministic; locks, atomics and channels are not
+    // needed by a single-threaded core.
+    "Mutex",
+    "RwLock",
+    "atomic",
+    "mpsc",
+    "Condvar",
     "std::fs",
     "std::net",
     "std::io",
