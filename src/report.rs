@@ -10,6 +10,7 @@ mod summary;
 mod table;
 
 pub use onsale_table::onsale_table;
+pub use plots::sweep_plots;
 pub use provenance::Provenance;
 pub use service_table::service_table;
 pub use summary::{aggregate_metrics, network_summary, onsale_summary, service_summary};

@@ -4,13 +4,17 @@
 //! binary, so charts look the same on a machine without fonts. Drawing is
 //! deterministic: the same inputs give byte-identical files.
 
+mod band_chart;
 mod dashboard;
+mod distribution;
 mod error;
 mod figure;
 mod font;
 mod incidents;
 mod palette;
 mod panel;
+mod sweep;
+mod sweep_table;
 mod time_label;
 mod timeseries;
 
@@ -21,5 +25,6 @@ pub use incidents::{
     FaultWindow, INCIDENTS_CSV, Incident, IncidentKind, fault_windows, parse_incidents,
     read_incidents,
 };
+pub use sweep::sweep_plots;
 pub use time_label::{clock_label, tick_label};
 pub use timeseries::Timeseries;

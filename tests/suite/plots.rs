@@ -187,3 +187,118 @@ fn incidents_csv_errors_name_the_line_and_the_allowed_kinds() {
             .is_empty()
     );
 }
+
+/// A sweep over `app.servers` with two variants and three replications, in the
+/// exact formats `sellout sweep` writes.
+fn write_sweep_fixture(dir: &Path) {
+    let mut runs = String::from(
+        "point,variant,replication,seed,app.servers,error_rate,first_sold_out_s,slo_met\n",
+    );
+    let mut summary = String::from(
+        "point,variant,app.servers,metric,n,mean,std_dev,ci95_low,ci95_high,p5,p50,p95,slo_met_fraction\n",
+    );
+    let mut point = 0;
+    for variant in ["no-backoff", "jittered-backoff"] {
+        for servers in [10, 20, 40] {
+            let base = if variant == "no-backoff" { 0.2 } else { 0.1 } / f64::from(servers) * 10.0;
+            let mut met = 0;
+            for replication in 0..3 {
+                let error_rate = base * (1.0 + 0.1 * f64::from(replication));
+                let sold_out = if servers == 10 && replication == 2 {
+                    "NaN".to_owned()
+                } else {
+                    format!(
+                        "{}",
+                        600.0 + 400.0 / f64::from(servers) * 10.0 + 20.0 * f64::from(replication)
+                    )
+                };
+                let ok = error_rate < 0.06;
+                met += u32::from(ok);
+                runs.push_str(&format!(
+                    "{point},{variant},{replication},{},{servers},{error_rate},{sold_out},{ok}\n",
+                    100 + replication
+                ));
+            }
+            let fraction = f64::from(met) / 3.0;
+            summary.push_str(&format!(
+                "{point},{variant},{servers},error_rate,3,{m},0.01,{l},{h},{l},{m},{h},{fraction}\n",
+                m = base * 1.1,
+                l = base * 0.95,
+                h = base * 1.25
+            ));
+            summary.push_str(&format!(
+                "{point},{variant},{servers},first_sold_out_s,3,{m},20,{l},{h},{l},{m},{h},{fraction}\n",
+                m = 620.0 + 4000.0 / f64::from(servers),
+                l = 560.0 + 4000.0 / f64::from(servers),
+                h = 680.0 + 4000.0 / f64::from(servers)
+            ));
+            point += 1;
+        }
+    }
+    std::fs::write(dir.join("runs.csv"), runs).expect("write runs.csv");
+    std::fs::write(dir.join("summary.csv"), summary).expect("write summary.csv");
+}
+
+#[test]
+fn sweep_plots_draw_metrics_slo_fraction_and_sell_out_distributions() {
+    let dir = scratch("plots-sweep");
+    write_sweep_fixture(&dir);
+    let written = sellout::report::sweep_plots(&dir).expect("sweep plots draw");
+    let names: Vec<String> = written
+        .iter()
+        .map(|path| path.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "sweep_error_rate.png",
+            "sweep_error_rate.svg",
+            "sweep_first_sold_out_s.png",
+            "sweep_first_sold_out_s.svg",
+            "sweep_slo_met.png",
+            "sweep_slo_met.svg",
+            "sweep_first_sold_out.png",
+            "sweep_first_sold_out.svg",
+        ]
+    );
+    for path in &written {
+        let size = std::fs::metadata(path).expect("exists").len();
+        assert!(size > 10_000, "{} is only {size} bytes", path.display());
+    }
+    let metric = svg_text(&dir.join("sweep_error_rate.svg"));
+    for label in [
+        "app.servers",
+        "error_rate",
+        "no-backoff",
+        "jittered-backoff",
+        "95% confidence",
+    ] {
+        assert!(
+            metric.contains(label),
+            "sweep_error_rate.svg lacks {label:?}"
+        );
+    }
+    let slo = svg_text(&dir.join("sweep_slo_met.svg"));
+    assert!(slo.contains("SLO met (fraction of runs)"));
+    let sold_out = svg_text(&dir.join("sweep_first_sold_out.svg"));
+    for label in [
+        "no-backoff @ app.servers=10 (1/3 never)",
+        "jittered-backoff @ app.servers=40",
+        "T+12m",
+    ] {
+        assert!(
+            sold_out.contains(label),
+            "sweep_first_sold_out.svg lacks {label:?}"
+        );
+    }
+}
+
+#[test]
+fn sweep_plots_name_the_missing_file() {
+    let dir = scratch("plots-sweep-empty");
+    let message = format!(
+        "{:#}",
+        sellout::report::sweep_plots(&dir).expect_err("no files")
+    );
+    assert!(message.contains("summary.csv"), "{message}");
+}
