@@ -122,3 +122,57 @@ pub fn render(value: &toml::Value) -> String {
 pub fn source(value: &toml::Value) -> String {
     value.to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model() -> toml::Value {
+        toml::from_str::<toml::Table>(
+            "name = \"m\"\n[app]\nservers = 10\n[[station]]\nname = \"a\"\nservers = 1\n",
+        )
+        .map(toml::Value::Table)
+        .unwrap()
+    }
+
+    #[test]
+    fn paths_parse_keys_and_indexes() {
+        let path = OverridePath::parse("station[0].servers").unwrap();
+        assert_eq!(
+            path.segments,
+            [
+                Segment::Key("station".into()),
+                Segment::Index(0),
+                Segment::Key("servers".into())
+            ]
+        );
+        for bad in ["", "a..b", "a[x]", "a[0", "a[0]b", "a b"] {
+            assert!(
+                OverridePath::parse(bad).is_err(),
+                "{bad:?} should not parse"
+            );
+        }
+    }
+
+    #[test]
+    fn set_replaces_existing_values_and_names_missing_parents() {
+        let mut value = model();
+        let servers = OverridePath::parse("station[0].servers").unwrap();
+        servers.set(&mut value, toml::Value::Integer(4)).unwrap();
+        assert_eq!(servers.get(&value), Some(&toml::Value::Integer(4)));
+        let missing = OverridePath::parse("station[1].servers").unwrap();
+        let error = missing
+            .set(&mut value, toml::Value::Integer(4))
+            .unwrap_err();
+        assert!(error.contains("station[1]"), "{error}");
+        let missing = OverridePath::parse("db.connections").unwrap();
+        let error = missing
+            .set(&mut value, toml::Value::Integer(4))
+            .unwrap_err();
+        assert!(error.contains("`db`"), "{error}");
+        // An optional field the file leaves out may be set; validation judges the key.
+        let optional = OverridePath::parse("app.queue").unwrap();
+        optional.set(&mut value, toml::Value::Integer(5)).unwrap();
+        assert_eq!(render(optional.get(&value).unwrap()), "5");
+    }
+}

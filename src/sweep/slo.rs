@@ -139,3 +139,34 @@ impl Slo {
         self.clauses.iter().map(Clause::to_string).collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clauses_parse_every_operator_and_nan_fails() {
+        let clause = Clause::parse("latency_hold_p99_s<=2").unwrap();
+        assert_eq!(clause.operator, Operator::LessOrEqual);
+        assert_eq!(clause.to_string(), "latency_hold_p99_s <= 2");
+        assert!(clause.met(2.0) && !clause.met(2.1) && !clause.met(f64::NAN));
+        let clause = Clause::parse(" tickets_sold >= 100 ").unwrap();
+        assert_eq!(
+            (clause.metric.as_str(), clause.threshold),
+            ("tickets_sold", 100.0)
+        );
+        assert!(Clause::parse("error_rate > 0.5").unwrap().met(0.6));
+        for bad in ["error_rate", "< 2", "error_rate < x", "a b < 1", "x < inf"] {
+            assert!(Clause::parse(bad).is_err(), "{bad:?} should not parse");
+        }
+    }
+
+    #[test]
+    fn an_slo_needs_every_clause() {
+        let slo = Slo::parse(&["a < 1".to_owned(), "b > 0".to_owned()]).unwrap();
+        let metrics = |a: f64, b: f64| BTreeMap::from([("a".to_owned(), a), ("b".to_owned(), b)]);
+        assert_eq!(slo.met(&metrics(0.5, 1.0)), Some(true));
+        assert_eq!(slo.met(&metrics(0.5, 0.0)), Some(false));
+        assert_eq!(Slo::default().met(&metrics(9.0, 9.0)), None);
+    }
+}
