@@ -39,6 +39,22 @@
 //! ranks (distance to the stage, or explicit scores), then the lower row id, then the
 //! lower seat. GA requests take capacity from the first tier on sale.
 //!
+//! ## Costs
+//!
+//! With `Q` = the per-order limit and `R` = reserved rows:
+//!
+//! * best-available hold: `O(Q log R)` for the tree, plus `O(runs × Q)` to recompute the
+//!   touched row when its ranks fall then rise along the row (every distance-ranked
+//!   straight row), else `O(row length × Q)`; filtered requests add a range query per
+//!   eligible (section, price level) zone; split seating is a best-first walk, `O(q log R)`;
+//! * hold of given seats: the same per touched row; confirm: `O(tickets)`;
+//!   release/expiry: one row update per touched row; totals: `O(1)`;
+//! * memory: the venue (shared between clones), `Q + 1` keys per row, one byte of
+//!   state and one bit per seat, and 8 bytes per hold ever issued (so a refused second
+//!   confirm can say why); orders are append-only.
+//!
+//! `cargo bench -p seat-core` measures holds/s and confirms/s at 1k–320k seats.
+//!
 //! ## Example
 //!
 //! ```
