@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as README.md documents it and CI runs it.
-# Installs nothing system-wide: Rust comes from the machine's toolchain.
+# Rust comes from the machine's toolchain; the one system package installed is
+# Debian's chromium, by tests/report_html.sh, if it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,3 +18,6 @@ for model in models/*.toml; do
   cargo run --release --quiet -- run "$model" --scale 0.1 --out "target/ci-out/$(basename "$model" .toml)" > /dev/null
   echo "ok  $model"
 done
+
+echo "== the postmortem HTML renders offline in headless Chromium"
+bash tests/report_html.sh
