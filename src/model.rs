@@ -7,6 +7,7 @@
 mod distribution;
 mod duration;
 mod error;
+mod fault;
 mod load;
 mod network;
 mod onsale;
@@ -15,6 +16,7 @@ mod service;
 pub use distribution::DistributionSpec;
 pub use duration::{DURATION_FORMAT, Duration, parse_duration};
 pub use error::{Invalid, ModelError};
+pub use fault::{Component, FaultKind, FaultSpec, RandomFaultSpec};
 pub use load::{LoadedModel, ModelSpec, OnsaleModel, load, parse};
 pub use service::{CapacityDropSpec, ClientSpec, LoadSpec, ServerSpec, ServiceSpec, SpikeSpec};
 pub use network::{NetworkSpec, RouteSpec, SourceSpec, StationSpec};

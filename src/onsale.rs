@@ -9,6 +9,8 @@
 
 mod event;
 mod fan;
+mod faults;
+mod incidents;
 mod inventory;
 mod journey;
 mod metrics;
@@ -19,6 +21,7 @@ mod world;
 
 pub use event::{Endpoint, Event};
 pub use fan::{Fan, Outcome};
+pub use incidents::Incident;
 pub use metrics::{ErrorKind, SecondRow};
 pub use report::{JourneyRow, OnsaleReport, RunCheckError};
 
@@ -36,8 +39,9 @@ pub fn run(
     let horizon = Time::OPENING + spec.horizon.span();
     let start = Time(spec.waiting_room.opens.0.0.min(0));
     let (fans, late_arrivals) = population::generate(spec, streams, horizon);
-    let mut world =
-        world::World::new(spec, &model.venue, fans, streams).map_err(RunCheckError::Build)?;
+    let faults = faults::windows(spec, streams, horizon);
+    let mut world = world::World::new(spec, &model.venue, fans, faults, streams)
+        .map_err(RunCheckError::Build)?;
     let mut simulation = Simulation::new(start);
     world.start(start, simulation.scheduler());
     let limits = Limits {

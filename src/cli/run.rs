@@ -8,7 +8,10 @@ use clap::Args;
 use super::output::{collect_runs, csv_bytes, progress_bar, write_output};
 use crate::model::{self, Invalid, ModelError, ModelSpec, NetworkSpec, OnsaleModel, ServiceSpec};
 use crate::replication::replicate;
-use crate::report::{Provenance, network_summary, onsale_summary, onsale_table, service_summary, service_table, station_table};
+use crate::report::{
+    Provenance, network_summary, onsale_summary, onsale_table, service_summary, service_table,
+    station_table,
+};
 use crate::{network, onsale, service};
 
 #[derive(Args, Debug)]
@@ -125,6 +128,11 @@ fn run_onsale(
         "timeseries.csv",
         &csv_bytes(&reports[0].timeseries)?,
     )?;
+    write_output(
+        out_dir,
+        "incidents.csv",
+        &incidents_csv(&reports[0].incidents)?,
+    )?;
     if args.journeys {
         write_output(out_dir, "journeys.csv", &csv_bytes(&reports[0].journeys)?)?;
     }
@@ -142,13 +150,37 @@ fn run_onsale(
 
 fn run_service(spec: &ServiceSpec, provenance: &Provenance, out_dir: &Path) -> Result<()> {
     let progress = progress_bar(provenance.replications);
-    let results = replicate(provenance.seed, provenance.replications, &progress, |streams| service::run(spec, &streams));
+    let results = replicate(
+        provenance.seed,
+        provenance.replications,
+        &progress,
+        |streams| service::run(spec, &streams),
+    );
     progress.finish_and_clear();
     let reports = collect_runs(results, provenance)?;
     let summary = service_summary(provenance, &reports);
-    write_output(out_dir, "summary.json", &serde_json::to_vec_pretty(&summary)?)?;
-    write_output(out_dir, "timeseries.csv", &csv_bytes(&reports[0].timeseries)?)?;
+    write_output(
+        out_dir,
+        "summary.json",
+        &serde_json::to_vec_pretty(&summary)?,
+    )?;
+    write_output(
+        out_dir,
+        "timeseries.csv",
+        &csv_bytes(&reports[0].timeseries)?,
+    )?;
     print!("{}", service_table(&summary));
-    println!("wrote {}/summary.json and timeseries.csv (replication 0)", out_dir.display());
+    println!(
+        "wrote {}/summary.json and timeseries.csv (replication 0)",
+        out_dir.display()
+    );
     Ok(())
+}
+
+/// incidents.csv, with its header even when nothing happened.
+fn incidents_csv(incidents: &[onsale::Incident]) -> Result<Vec<u8>> {
+    if incidents.is_empty() {
+        return Ok(b"t_s,kind,component,detail\n".to_vec());
+    }
+    csv_bytes(incidents)
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::distribution::DistributionSpec;
 use super::duration::Duration;
 use super::error::Invalid;
+use super::fault::{FaultSpec, RandomFaultSpec};
 
 /// An on-sale model file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -41,6 +42,12 @@ pub struct OnsaleSpec {
     pub database: DatabaseSpec,
     /// The payment provider.
     pub payment: PaymentSpec,
+    /// Scheduled faults.
+    #[serde(default, rename = "fault")]
+    pub faults: Vec<FaultSpec>,
+    /// Random faults (MTBF/MTTR).
+    #[serde(default, rename = "random_fault")]
+    pub random_faults: Vec<RandomFaultSpec>,
 }
 
 fn default_max_events() -> u64 {
@@ -336,7 +343,14 @@ impl OnsaleSpec {
         self.validate_sale()?;
         self.validate_demand()?;
         self.validate_bots()?;
-        self.validate_services()
+        self.validate_services()?;
+        for (index, fault) in self.faults.iter().enumerate() {
+            fault.validate(&format!("fault[{index}]"), self.app.servers)?;
+        }
+        for (index, fault) in self.random_faults.iter().enumerate() {
+            fault.validate(&format!("random_fault[{index}]"))?;
+        }
+        Ok(())
     }
 
     fn validate_sale(&self) -> Result<(), Invalid> {

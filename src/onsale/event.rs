@@ -70,6 +70,8 @@ pub enum PaymentResult {
     Declined,
     /// The provider did not answer within the timeout.
     TimedOut,
+    /// The provider failed (a brownout).
+    Failed,
 }
 
 /// Everything that happens in an on-sale.
@@ -106,4 +108,8 @@ pub enum Event {
     ClientTimeout(Request),
     /// A hold placed in a show reaches its deadline.
     HoldDeadline(u16),
+    /// Fault window `0` opens.
+    FaultStarts(u16),
+    /// Fault window `0` closes.
+    FaultEnds(u16),
 }

@@ -87,6 +87,11 @@ impl Inventory {
         pick
     }
 
+    /// Replicas now lag by `lag` (a lag spike, or its end).
+    pub fn set_replica_lag(&mut self, lag: Span) {
+        self.replica_lag = lag;
+    }
+
     /// Best-available hold.
     pub fn hold_best(
         &mut self,

@@ -270,10 +270,10 @@ impl World {
             self.fans[fan as usize].step = Step::Confirm;
             return self.issue(now, fan, Endpoint::Confirm, scheduler);
         }
-        let kind = if result == PaymentResult::Declined {
-            ErrorKind::PaymentDeclined
-        } else {
-            ErrorKind::PaymentTimeout
+        let kind = match result {
+            PaymentResult::Declined => ErrorKind::PaymentDeclined,
+            PaymentResult::Failed => ErrorKind::ServerError,
+            _ => ErrorKind::PaymentTimeout,
         };
         self.metrics.on_error(kind);
         let record = &mut self.fans[fan as usize];

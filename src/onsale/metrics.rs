@@ -24,11 +24,17 @@ pub enum ErrorKind {
     PaymentDeclined,
     /// The payment provider did not answer in time.
     PaymentTimeout,
+    /// A component failed the call (HTTP 500, a failed transaction, a payment error).
+    ServerError,
+    /// The primary database was unavailable (failover, crash).
+    Unavailable,
+    /// Shed by the app before queueing (cheap, fast rejection).
+    Shed,
 }
 
 impl ErrorKind {
     /// Every kind, in report order.
-    pub const ALL: [ErrorKind; 7] = [
+    pub const ALL: [ErrorKind; 10] = [
         ErrorKind::Rejected,
         ErrorKind::Timeout,
         ErrorKind::SeatTaken,
@@ -36,15 +42,21 @@ impl ErrorKind {
         ErrorKind::HoldExpired,
         ErrorKind::PaymentDeclined,
         ErrorKind::PaymentTimeout,
+        ErrorKind::ServerError,
+        ErrorKind::Unavailable,
+        ErrorKind::Shed,
     ];
 
     /// True for failures of the system (what an SRE counts in an error rate), false
     /// for business outcomes a healthy on-sale also produces (sold out, seat taken,
     /// card declined).
     pub fn is_system_error(self) -> bool {
-        matches!(
+        !matches!(
             self,
-            ErrorKind::Rejected | ErrorKind::Timeout | ErrorKind::PaymentTimeout
+            ErrorKind::SeatTaken
+                | ErrorKind::NoTickets
+                | ErrorKind::HoldExpired
+                | ErrorKind::PaymentDeclined
         )
     }
 
@@ -58,6 +70,9 @@ impl ErrorKind {
             ErrorKind::HoldExpired => "hold_expired",
             ErrorKind::PaymentDeclined => "payment_declined",
             ErrorKind::PaymentTimeout => "payment_timeout",
+            ErrorKind::ServerError => "server_error",
+            ErrorKind::Unavailable => "unavailable",
+            ErrorKind::Shed => "shed",
         }
     }
 }
@@ -69,6 +84,8 @@ pub struct SecondRow {
     pub t_s: i64,
     /// Fans and bots reaching the site.
     pub arrivals: u64,
+    /// Requests issued (offered load).
+    pub requests: u64,
     /// Queue entries in the waiting room.
     pub waiting_room_entries: u64,
     /// Entries admitted.
@@ -132,7 +149,7 @@ pub struct OnsaleMetrics {
     /// The same, for the current second.
     second_latency: [Histogram; 5],
     /// Errors by kind.
-    pub errors: [u64; 7],
+    pub errors: [u64; 10],
     /// Responses that reached a client that had already given up.
     pub wasted_responses: u64,
     /// Holds placed for a client that had already given up.
@@ -162,7 +179,7 @@ impl OnsaleMetrics {
             requests: [0; 5],
             latency: Default::default(),
             second_latency: Default::default(),
-            errors: [0; 7],
+            errors: [0; 10],
             wasted_responses: 0,
             ghost_holds: 0,
             wasted_admissions: 0,
@@ -182,6 +199,12 @@ impl OnsaleMetrics {
         self.latency[endpoint.index()].record(nanos);
         self.second_latency[endpoint.index()].record(nanos);
         self.current.responses += 1;
+    }
+
+    /// A request was issued.
+    pub fn on_request(&mut self, endpoint: Endpoint) {
+        self.requests[endpoint.index()] += 1;
+        self.current.requests += 1;
     }
 
     /// An error of `kind`; the time series counts system errors.

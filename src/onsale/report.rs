@@ -8,9 +8,11 @@ use serde::Serialize;
 
 use super::event::Endpoint;
 use super::fan::{Fan, NOT_ADMITTED, Outcome};
+use super::incidents::Incident;
 use super::metrics::{ErrorKind, SecondRow};
 use super::world::World;
 use crate::engine::{StopError, Time};
+use crate::metastability::assess;
 use crate::metrics::Histogram;
 use crate::statistics::spearman;
 
@@ -68,6 +70,8 @@ pub struct OnsaleReport {
     pub timeseries: Vec<SecondRow>,
     /// Per-fan rows.
     pub journeys: Vec<JourneyRow>,
+    /// The incident timeline, in time order.
+    pub incidents: Vec<Incident>,
 }
 
 /// Checks the end state and builds the report.
@@ -97,6 +101,7 @@ pub fn build(
     outcomes(&world.fans, late_arrivals, &mut put);
     errors_and_latency(world, &mut put);
     fairness(&world.fans, &mut put);
+    let incidents = timeline(world, &mut put);
     put("events", events as f64);
     put("end_s", end.as_secs_f64());
     let journeys = if journeys {
@@ -108,6 +113,7 @@ pub fn build(
         metrics,
         timeseries: world.metrics.rows.clone(),
         journeys,
+        incidents,
     })
 }
 
@@ -241,4 +247,88 @@ fn journey_row((index, fan): (usize, &Fan)) -> JourneyRow {
         errors: fan.errors,
         outcome: fan.outcome.name(),
     }
+}
+
+/// The incident timeline plus, per scheduled fault, whether goodput recovered
+/// after it and how fast it was detected (first alert) and mitigated (first action).
+fn timeline(world: &World, put: &mut impl FnMut(&str, f64)) -> Vec<Incident> {
+    let mut incidents = world.incidents.clone();
+    if let Some(time) = world.metrics.first_sold_out {
+        incidents.push(Incident::new(
+            time,
+            "sold_out",
+            "inventory",
+            "inventory first hit zero",
+        ));
+    }
+    let rows = &world.metrics.rows;
+    let goodput: Vec<f64> = rows
+        .iter()
+        .map(|row| row.responses.saturating_sub(row.errors) as f64)
+        .collect();
+    let offered: Vec<f64> = rows.iter().map(|row| row.requests as f64).collect();
+    let series_start_s = rows.first().map_or(0.0, |row| row.t_s as f64 - 1.0);
+    let first_after = |kind: &str, start: f64| {
+        world
+            .incidents
+            .iter()
+            .filter(|i| i.kind == kind && i.t_s >= start)
+            .map(|i| i.t_s - start)
+            .next()
+            .unwrap_or(f64::NAN)
+    };
+    let scheduled: Vec<_> = world
+        .faults
+        .iter()
+        .enumerate()
+        .filter(|(_, window)| !window.random)
+        .collect();
+    let mut all_recovered = true;
+    for (index, window) in &scheduled {
+        let (start, end) = (window.start.as_secs_f64(), window.end.as_secs_f64());
+        let verdict = assess(
+            &goodput,
+            &offered,
+            (start - series_start_s, end - series_start_s),
+        );
+        all_recovered &= verdict.recovered;
+        put(
+            &format!("fault{index}_recovered"),
+            f64::from(u8::from(verdict.recovered)),
+        );
+        put(&format!("fault{index}_recovery_s"), verdict.recovery_s);
+        put(
+            &format!("fault{index}_goodput_before_per_s"),
+            verdict.goodput_before_per_s,
+        );
+        put(
+            &format!("fault{index}_goodput_during_per_s"),
+            verdict.goodput_during_per_s,
+        );
+        put(
+            &format!("fault{index}_time_to_detect_s"),
+            first_after("alert_firing", start),
+        );
+        put(
+            &format!("fault{index}_time_to_mitigate_s"),
+            first_after("action", start),
+        );
+        if verdict.recovered {
+            let at = Time::from_secs_f64(end + verdict.recovery_s);
+            incidents.push(Incident::new(
+                at,
+                "recovery",
+                window.spec.component.name(),
+                window.detail(*index),
+            ));
+        }
+    }
+    put("faults", scheduled.len() as f64);
+    put(
+        "random_faults",
+        (world.faults.len() - scheduled.len()) as f64,
+    );
+    put("faults_recovered", f64::from(u8::from(all_recovered)));
+    incidents.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
+    incidents
 }

@@ -2,18 +2,20 @@
 //! enum, and carries requests from fans through the CDN, app servers, database,
 //! replicas and payment provider. The fan's side of the journey is in `journey.rs`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rand::RngExt;
 use seat_core::SeatId;
 
 use super::event::{Endpoint, Event, PaymentResult, Request};
 use super::fan::Fan;
+use super::faults::{FaultWindow, Health};
+use super::incidents::Incident;
 use super::inventory::Inventory;
 use super::metrics::{ErrorKind, OnsaleMetrics, SecondRow};
 use super::waiting_room::WaitingRoom;
 use crate::engine::{Model, Rng, Scheduler, Span, Streams, Time};
-use crate::model::OnsaleSpec;
+use crate::model::{Component, OnsaleSpec};
 use crate::queueing::{Admission, Station};
 use crate::sampler::Sampler;
 
@@ -33,6 +35,9 @@ pub struct Params {
     pub bot_interval: Span,
     pub poll_interval_s: f64,
     pub app_workers: u32,
+    pub app_servers: u32,
+    pub workers_per_server: u32,
+    pub replica_lag: Span,
     pub database_connections: u32,
     pub replica_connections: u32,
     pub horizon: Time,
@@ -80,6 +85,14 @@ pub struct World {
     pub admissions: u32,
     pub sold_out_announced: bool,
     pub metrics: OnsaleMetrics,
+    pub faults: Vec<FaultWindow>,
+    pub active_faults: BTreeSet<usize>,
+    pub health: Health,
+    pub fault_rng: Rng,
+    /// The latest time the primary became unavailable: transactions that entered
+    /// before it and finish after it are lost.
+    pub database_outage_started: Time,
+    pub incidents: Vec<Incident>,
 }
 
 impl World {
@@ -88,6 +101,7 @@ impl World {
         spec: &OnsaleSpec,
         venue: &seat_core::VenueSpec,
         fans: Vec<Fan>,
+        faults: Vec<FaultWindow>,
         streams: &Streams,
     ) -> Result<World, String> {
         let app_workers = spec.app.servers * spec.app.workers;
@@ -111,6 +125,9 @@ impl World {
                 bot_interval: spec.bots.request_interval.span(),
                 poll_interval_s: spec.waiting_room.poll_interval.as_secs_f64(),
                 app_workers,
+                app_servers: spec.app.servers,
+                workers_per_server: spec.app.workers,
+                replica_lag: database.replica_lag.span(),
                 database_connections: database.connections,
                 replica_connections,
                 horizon: Time::OPENING + spec.horizon.span(),
@@ -163,6 +180,12 @@ impl World {
             admissions: 0,
             sold_out_announced: false,
             metrics: OnsaleMetrics::new(),
+            faults,
+            active_faults: BTreeSet::new(),
+            health: Health::of(&[], &BTreeSet::new()),
+            fault_rng: streams.get("faults:errors"),
+            database_outage_started: Time(i64::MIN),
+            incidents: Vec::new(),
         })
     }
 
@@ -173,6 +196,76 @@ impl World {
         }
         scheduler.at(Time::OPENING.max(start), Event::SaleOpens);
         scheduler.at(start + Span::from_secs(1), Event::MetricsTick);
+        for (index, window) in self.faults.iter().enumerate() {
+            if window.start < self.params.horizon {
+                scheduler.at(window.start.max(start), Event::FaultStarts(index as u16));
+                scheduler.at(window.end.max(start), Event::FaultEnds(index as u16));
+            }
+        }
+    }
+
+    /// A fault window opens or closes: recompute every component's health and
+    /// resize the pools.
+    fn on_fault(
+        &mut self,
+        now: Time,
+        index: usize,
+        starting: bool,
+        scheduler: &mut Scheduler<Event>,
+    ) {
+        let was_down = self.health.database_down;
+        if starting {
+            self.active_faults.insert(index);
+        } else {
+            self.active_faults.remove(&index);
+        }
+        self.health = Health::of(&self.faults, &self.active_faults);
+        if self.health.database_down && !was_down {
+            self.database_outage_started = now;
+        }
+        let workers = self
+            .health
+            .app_workers(self.params.app_servers, self.params.workers_per_server);
+        for started in self.app.set_servers(now, workers) {
+            self.start_app_work(started.job, scheduler);
+        }
+        let connections = self
+            .health
+            .pool(Component::Database, self.params.database_connections);
+        for started in self.database.set_servers(now, connections) {
+            self.start_transaction(started.job, scheduler);
+        }
+        let replica_connections = self
+            .health
+            .pool(Component::Replicas, self.params.replica_connections);
+        for started in self.replicas.set_servers(now, replica_connections) {
+            self.start_replica_read(started.job, scheduler);
+        }
+        self.inventory
+            .set_replica_lag(self.health.replica_lag.unwrap_or(self.params.replica_lag));
+        let window = &self.faults[index];
+        let kind = if starting { "fault_start" } else { "fault_end" };
+        let incident = Incident::new(
+            now,
+            kind,
+            window.spec.component.name(),
+            window.detail(index),
+        );
+        self.incidents.push(incident);
+    }
+
+    /// The app answers `request` with an error of `kind` (if the client still waits).
+    fn answer_error(
+        &mut self,
+        now: Time,
+        request: Request,
+        kind: ErrorKind,
+        scheduler: &mut Scheduler<Event>,
+    ) {
+        self.complete(now, request, scheduler);
+        if self.deliverable(now, &request) {
+            self.fail(now, request, kind, scheduler);
+        }
     }
 
     /// A fan issues the request of `endpoint` now.
@@ -193,7 +286,7 @@ impl World {
             issued: now,
             stage_arrived: now,
         };
-        self.metrics.requests[endpoint.index()] += 1;
+        self.metrics.on_request(endpoint);
         if endpoint == Endpoint::EventPage && self.cdn_serves() {
             self.metrics.current.cdn_hits += 1;
             let latency = self.samplers.cdn_latency.sample(&mut self.rng.cdn);
@@ -214,6 +307,9 @@ impl World {
 
     /// A cache hit, if the CDN has capacity left this second.
     fn cdn_serves(&mut self) -> bool {
+        if self.health.cdn_down {
+            return false;
+        }
         let hit = self.rng.cdn.random::<f64>() < self.params.cdn_hit_ratio;
         if hit && (self.cdn_this_second as f64) < self.params.cdn_capacity_per_s {
             self.cdn_this_second += 1;
@@ -224,7 +320,10 @@ impl World {
 
     fn start_app_work(&mut self, request: Request, scheduler: &mut Scheduler<Event>) {
         let cpu = self.samplers.app_service[request.endpoint.index()].sample(&mut self.rng.app);
-        scheduler.after(cpu, Event::AppWorkDone(request));
+        scheduler.after(
+            cpu + self.health.latency(Component::App),
+            Event::AppWorkDone(request),
+        );
     }
 
     /// The worker finished its CPU work: call downstream, or answer.
@@ -233,6 +332,9 @@ impl World {
             stage_arrived: now,
             ..request
         };
+        if self.health.fails(Component::App, &mut self.fault_rng) {
+            return self.answer_error(now, request, ErrorKind::ServerError, scheduler);
+        }
         match request.endpoint {
             Endpoint::EventPage => {
                 self.complete(now, request, scheduler);
@@ -242,9 +344,11 @@ impl World {
             }
             Endpoint::SeatMap => {
                 if let Admission::Serve(request) = self.replicas.arrive(now, downstream) {
-                    let read = self.samplers.replica_read.sample(&mut self.rng.database);
-                    scheduler.after(read, Event::ReplicaDone(request));
+                    self.start_replica_read(request, scheduler);
                 }
+            }
+            Endpoint::Hold | Endpoint::Confirm if self.health.database_down => {
+                self.answer_error(now, request, ErrorKind::Unavailable, scheduler)
             }
             Endpoint::Hold | Endpoint::Confirm => {
                 if let Admission::Serve(request) = self.database.arrive(now, downstream) {
@@ -253,13 +357,17 @@ impl World {
             }
             Endpoint::Payment => {
                 self.payments_in_flight += 1;
-                let latency = self.samplers.payment_latency.sample(&mut self.rng.payment);
+                let latency = self.samplers.payment_latency.sample(&mut self.rng.payment)
+                    + self.health.latency(Component::Payment);
                 let declined = self.rng.payment.random::<f64>() < self.params.decline_rate;
-                let (delay, result) = match (latency > self.params.payment_timeout, declined) {
-                    (true, _) => (self.params.payment_timeout, PaymentResult::TimedOut),
-                    (false, true) => (latency, PaymentResult::Declined),
-                    (false, false) => (latency, PaymentResult::Approved),
-                };
+                let failed = self.health.fails(Component::Payment, &mut self.fault_rng);
+                let (delay, result) =
+                    match (latency > self.params.payment_timeout, failed, declined) {
+                        (true, _, _) => (self.params.payment_timeout, PaymentResult::TimedOut),
+                        (false, true, _) => (latency, PaymentResult::Failed),
+                        (false, false, true) => (latency, PaymentResult::Declined),
+                        (false, false, false) => (latency, PaymentResult::Approved),
+                    };
                 scheduler.after(delay, Event::PaymentDone(request, result));
             }
         }
@@ -270,8 +378,15 @@ impl World {
             Endpoint::Confirm => &self.samplers.database_confirm,
             _ => &self.samplers.database_hold,
         };
-        let duration = sampler.sample(&mut self.rng.database);
+        let duration =
+            sampler.sample(&mut self.rng.database) + self.health.latency(Component::Database);
         scheduler.after(duration, Event::DatabaseDone(request));
+    }
+
+    fn start_replica_read(&mut self, request: Request, scheduler: &mut Scheduler<Event>) {
+        let read = self.samplers.replica_read.sample(&mut self.rng.database)
+            + self.health.latency(Component::Replicas);
+        scheduler.after(read, Event::ReplicaDone(request));
     }
 
     /// The app worker is free again: the next queued request starts.
@@ -299,6 +414,13 @@ impl World {
         if let Some(next) = self.database.depart(now, request.stage_arrived) {
             self.start_transaction(next.job, scheduler);
         }
+        // A failover since it began loses the transaction: no seat-core call.
+        if request.stage_arrived < self.database_outage_started || self.health.database_down {
+            return self.answer_error(now, request, ErrorKind::Unavailable, scheduler);
+        }
+        if self.health.fails(Component::Database, &mut self.fault_rng) {
+            return self.answer_error(now, request, ErrorKind::ServerError, scheduler);
+        }
         self.complete(now, request, scheduler);
         match request.endpoint {
             Endpoint::Confirm => self.commit_confirm(now, request, scheduler),
@@ -308,8 +430,10 @@ impl World {
 
     fn on_replica_done(&mut self, now: Time, request: Request, scheduler: &mut Scheduler<Event>) {
         if let Some(next) = self.replicas.depart(now, request.stage_arrived) {
-            let read = self.samplers.replica_read.sample(&mut self.rng.database);
-            scheduler.after(read, Event::ReplicaDone(next.job));
+            self.start_replica_read(next.job, scheduler);
+        }
+        if self.health.fails(Component::Replicas, &mut self.fault_rng) {
+            return self.answer_error(now, request, ErrorKind::ServerError, scheduler);
         }
         self.complete(now, request, scheduler);
         if self.deliverable(now, &request) {
@@ -399,6 +523,8 @@ impl Model for World {
             }
             Event::ClientTimeout(request) => self.on_client_timeout(now, request, scheduler),
             Event::HoldDeadline(show) => self.on_hold_deadline(now, show),
+            Event::FaultStarts(index) => self.on_fault(now, usize::from(index), true, scheduler),
+            Event::FaultEnds(index) => self.on_fault(now, usize::from(index), false, scheduler),
         }
     }
 }

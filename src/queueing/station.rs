@@ -41,7 +41,6 @@ pub struct Station<J> {
 impl<J> Station<J> {
     /// `servers` ≥ 1; `capacity` (K ≥ servers) or `None` for an unbounded queue.
     pub fn new(servers: u32, capacity: Option<u32>, warmup_end: Time) -> Station<J> {
-        assert!(servers >= 1, "a station needs at least one server");
         let capacity = capacity.unwrap_or(u32::MAX);
         assert!(
             capacity >= servers,
@@ -102,13 +101,36 @@ impl<J> Station<J> {
         }
     }
 
+    /// Changes the number of servers at `now` (a crash, a repair, autoscaling).
+    /// Services in progress finish; while more are busy than there are servers,
+    /// nobody new starts. Returns the customers whose service starts now.
+    pub fn set_servers(&mut self, now: Time, servers: u32) -> Vec<Waiting<J>> {
+        self.servers = servers;
+        let mut started = Vec::new();
+        while self.busy < self.servers {
+            let Some(waiting) = self.queue.pop_front() else {
+                break;
+            };
+            self.busy += 1;
+            self.stats.on_service_start(now, waiting.arrived);
+            started.push(waiting);
+        }
+        self.record_levels(now);
+        started
+    }
+
     /// A service that began for a customer who arrived at `arrived` ends at `now`.
     /// Returns the next customer to serve, whose service starts now.
     #[inline]
     pub fn depart(&mut self, now: Time, arrived: Time) -> Option<Waiting<J>> {
         debug_assert!(self.busy > 0, "departure from an idle station");
         self.stats.on_departure(now, arrived);
-        let next = self.queue.pop_front();
+        // After a capacity cut, busy may exceed servers: drain before starting anyone.
+        let next = if self.busy > self.servers {
+            None
+        } else {
+            self.queue.pop_front()
+        };
         match &next {
             Some(waiting) => self.stats.on_service_start(now, waiting.arrived),
             None => self.busy -= 1,
