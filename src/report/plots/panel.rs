@@ -121,11 +121,21 @@ fn finish<DB: DrawingBackend, Y: Ranged<ValueType = f64> + ValueFormatter<f64>>(
         .light_line_style(RGBColor(0, 0, 0).mix(0.04))
         .bold_line_style(RGBColor(0, 0, 0).mix(0.12))
         .draw()?;
-    chart.draw_series(
-        overlay.windows.iter().map(|&(start, end)| {
-            Rectangle::new([(start, low), (end, high)], fault_fill().filled())
-        }),
-    )?;
+    // A 45 s failover on a 90 min axis is a few pixels wide: widen short
+    // windows to a visible minimum and outline their edges.
+    let x_range = chart.x_range();
+    let min_width = (x_range.end - x_range.start) / 250.0;
+    for &(start, end) in &overlay.windows {
+        let end = end.max(start + min_width);
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(start, low), (end, high)],
+            fault_fill().filled(),
+        )))?;
+        let edge = RGBColor(214, 39, 40).mix(0.5).stroke_width(1);
+        chart.draw_series(
+            [start, end].map(|at| PathElement::new(vec![(at, low), (at, high)], edge)),
+        )?;
+    }
     for line in &panel.lines {
         let style = line.color.stroke_width(line.width);
         for run in segments(&line.points, panel.scale) {
