@@ -7,7 +7,7 @@ use anyhow::Result;
 use clap::Args;
 
 use super::output::write_output;
-use super::sweep::point_table;
+use super::sweep::{plots, point_table};
 use crate::sweep::merge_shards;
 use crate::sweep::outputs::sweep_files;
 
@@ -27,12 +27,11 @@ pub fn merge(args: MergeArgs) -> Result<()> {
         write_output(&args.out, name, &bytes)?;
     }
     print!("{}", point_table(&manifest.layout, &records));
-    // TODO(issue 6): call crate::report::sweep_plots(&args.out) once the plot module provides it.
     println!(
         "merged {} shard(s), {} runs, into {}",
         args.dirs.len(),
         records.len(),
         args.out.display()
     );
-    Ok(())
+    plots(&args.out)
 }

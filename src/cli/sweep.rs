@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 
 use super::output::{progress_bar, write_output};
@@ -83,13 +83,30 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
     }
     if args.shard.is_none() {
         print!("{}", point_table(&manifest.layout, &records));
-        // TODO(issue 6): call crate::report::sweep_plots(&out_dir) once the plot module provides it.
     }
     let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
     println!("wrote {} in {}", names.join(", "), out_dir.display());
+    if args.shard.is_none() {
+        plots(&out_dir)?;
+    }
     if let Some(shard) = args.shard {
         println!("shard {shard} done; combine all shards with `sellout merge DIR... --out DIR`");
     }
+    Ok(())
+}
+
+/// The sweep charts, drawn from the CSVs just written.
+pub fn plots(out_dir: &Path) -> Result<()> {
+    let written = crate::report::sweep_plots(out_dir).with_context(|| {
+        format!(
+            "the sweep's CSVs are in {}, but drawing its plots failed",
+            out_dir.display()
+        )
+    })?;
+    println!(
+        "drew {} plot file(s) (sweep_*.png, sweep_*.svg)",
+        written.len()
+    );
     Ok(())
 }
 

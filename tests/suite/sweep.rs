@@ -140,6 +140,10 @@ fn sweep_outputs_are_identical_for_one_and_two_threads() {
          metric,n,mean,std_dev,ci95_low,ci95_high,p5,p50,p95,slo_met_fraction"
     );
     assert_eq!(summary.len(), 6 * 3, "6 points × 3 metrics");
+    // The sweep draws its charts from the CSVs it wrote.
+    for chart in ["sweep_desk_wait_mean_s.svg", "sweep_slo_met.png"] {
+        assert!(dir.join("one").join(chart).exists(), "{chart} not drawn");
+    }
 }
 
 /// Common random numbers: replication r has one seed at every point, so a
