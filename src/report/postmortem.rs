@@ -19,7 +19,7 @@ use self::facts::{Facts, duration};
 use self::timeline::Event;
 use crate::report::plots::{Incident, IncidentKind, Timeseries, clock_label};
 
-pub use self::slo::{ERROR_RATE_LIMIT, HOLD_P99_LIMIT_S};
+pub use self::slo::{ERROR_RATE_LIMIT, HOLD_P99_LIMIT_S, MIN_ERRORS};
 
 /// What a postmortem is written from: the files of one run's output directory.
 pub struct PostmortemInput<'a> {
@@ -73,7 +73,7 @@ fn document(input: &PostmortemInput) -> Document {
     });
     doc.heading(2, "Timeline");
     doc.paragraph(format!(
-        "Virtual time relative to the opening (T+mm:ss). An SLO breach is a second in which hold p99 exceeded {HOLD_P99_LIMIT_S} s or more than {:.0}% of responses were system errors; recorded incidents come from `incidents.csv`{}.",
+        "Virtual time relative to the opening (T+mm:ss). An SLO breach is a second in which hold p99 exceeded {HOLD_P99_LIMIT_S} s, or more than {:.0}% of responses (and at least {MIN_ERRORS} of them) were system errors; recorded incidents come from `incidents.csv`{}.",
         ERROR_RATE_LIMIT * 100.0,
         if input.incidents.is_empty() { " (none were recorded for this run)" } else { "" }
     ));

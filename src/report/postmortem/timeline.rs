@@ -4,7 +4,10 @@
 
 use super::facts::{Facts, count};
 use super::slo::{self, ERROR_RATE_LIMIT, HOLD_P99_LIMIT_S, RECOVERY_SUSTAIN_S};
-use crate::report::plots::{Incident, Timeseries, clock_label};
+use crate::report::plots::{Incident, IncidentKind, Timeseries, clock_label};
+
+/// The derived sell-out, dropped when `incidents.csv` records one itself.
+const SOLD_OUT: &str = "Sold out (first time)";
 
 /// One line of the timeline.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,7 +37,14 @@ pub fn timeline(facts: &Facts, series: &Timeseries, incidents: &[Incident]) -> V
             source: "incidents.csv",
         })
         .collect();
-    events.extend(derived(facts, series));
+    let recorded_sold_out = incidents
+        .iter()
+        .any(|incident| incident.kind == IncidentKind::SoldOut);
+    events.extend(
+        derived(facts, series)
+            .into_iter()
+            .filter(|event| !(recorded_sold_out && event.what == SOLD_OUT)),
+    );
     events.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
     events
 }
