@@ -46,6 +46,12 @@ struct VariantFile {
     name: String,
     #[serde(default)]
     set: toml::Table,
+    #[serde(default = "default_grid")]
+    grid: bool,
+}
+
+fn default_grid() -> bool {
+    true
 }
 
 #[derive(Deserialize)]
@@ -75,6 +81,9 @@ pub struct Variant {
     pub name: String,
     /// Overrides applied after `set` and the grid.
     pub set: Vec<Override>,
+    /// False: one point at the base model's grid values, not one per grid combination
+    /// (for designs the grid parameters mean nothing to, e.g. no waiting room).
+    pub grid: bool,
 }
 
 /// `[plan]`: the numeric parameter `sellout plan` searches.
@@ -272,6 +281,7 @@ fn variants(files: Vec<VariantFile>) -> Result<Vec<Variant>, Invalid> {
         variants.push(Variant {
             name: file.name,
             set: overrides(&format!("variant[{index}].set"), file.set)?,
+            grid: file.grid,
         });
     }
     Ok(variants)

@@ -2,13 +2,14 @@
 //! each with its model built by applying overrides to the base model's TOML.
 //!
 //! Run order is variant-major, then the grid with its first parameter (by path)
-//! varying slowest.
+//! varying slowest. A variant with `grid = false` is one point, at the base
+//! model's values of the grid parameters.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use super::SweepError;
-use super::experiment::{Experiment, Override};
+use super::experiment::{Experiment, Override, Variant};
 use super::layout::{Layout, Manifest, PointInfo, RUN_SEED_RULE, STREAMS, Source};
 use super::overrides::{OverridePath, render, source};
 use super::shard::Shard;
@@ -44,31 +45,37 @@ impl Sweep {
         let (model_sha256, base) = load_base(&experiment)?;
         let combinations = combinations(&experiment.grid);
         let variants = if experiment.variants.is_empty() {
-            vec![("base".to_owned(), Vec::new())]
+            vec![Variant {
+                name: "base".to_owned(),
+                set: Vec::new(),
+                grid: true,
+            }]
         } else {
-            experiment
-                .variants
-                .iter()
-                .map(|variant| (variant.name.clone(), variant.set.clone()))
-                .collect()
+            experiment.variants.clone()
         };
         let columns = parameter_columns(&experiment);
+        let single = vec![Vec::new()];
         let mut points = Vec::with_capacity(variants.len() * combinations.len());
-        for (name, variant_set) in &variants {
-            for (index, combination) in combinations.iter().enumerate() {
+        for variant in &variants {
+            let variant_combinations = if variant.grid { &combinations } else { &single };
+            for (index, combination) in variant_combinations.iter().enumerate() {
                 // With designs to compare, compare them at the same grid values;
-                // with a grid alone, compare every point with the first.
-                let baseline = if variants.len() > 1 { index } else { 0 };
+                // with a grid alone (or a variant outside it), compare with point 0.
+                let baseline = if variants.len() > 1 && variants[0].grid && variant.grid {
+                    index
+                } else {
+                    0
+                };
                 let overrides: Vec<Override> = experiment
                     .set
                     .iter()
                     .chain(combination)
-                    .chain(variant_set)
+                    .chain(&variant.set)
                     .cloned()
                     .collect();
                 let info = PointInfo {
                     point: points.len(),
-                    variant: name.clone(),
+                    variant: variant.name.clone(),
                     parameters: Vec::new(),
                     overrides: Vec::new(),
                     baseline,

@@ -197,6 +197,41 @@ fn every_point_sees_the_same_fans_in_the_same_replication() {
     );
 }
 
+/// A variant with `grid = false` runs once, at the base model's grid values,
+/// and is compared with point 0.
+#[test]
+fn a_variant_outside_the_grid_is_one_point() {
+    let experiment_text = GRID_EXPERIMENT
+        .replace("replications = 3", "replications = 2")
+        .replace("name = \"same\"\n", "name = \"same\"\ngrid = false\n");
+    let path = experiment(
+        "sweep-outside-grid",
+        &mmc_model(3.0, 4, "10m"),
+        &experiment_text,
+    );
+    let out = path.parent().unwrap().join("out");
+    sweep(&path, &out, &[]);
+    let (_, runs) = csv_rows(&out.join("runs.csv"));
+    let same: Vec<_> = runs.iter().filter(|row| row[1] == "same").collect();
+    assert_eq!(same.len(), 2, "one point × 2 replications");
+    assert!(
+        same.iter().all(|row| row[0] == "2" && row[4] == "4"),
+        "{same:?}"
+    );
+    let (_, paired) = csv_rows(&out.join("paired.csv"));
+    let same_paired = paired.iter().find(|row| row[1] == "same").unwrap();
+    assert_eq!(
+        (same_paired[5].as_str(), same_paired[9].as_str()),
+        ("0", "0")
+    );
+    // The lognormal variant (points 3, 4) is compared at the same servers with `exp`.
+    let lognormal: Vec<_> = paired.iter().filter(|row| row[1] == "lognormal").collect();
+    assert_eq!(
+        (lognormal[0][5].as_str(), lognormal[3][5].as_str()),
+        ("0", "1")
+    );
+}
+
 #[test]
 fn slo_met_follows_its_clause_and_summary_counts_it() {
     let path = experiment("sweep-slo", &mmc_model(3.0, 4, "30m"), GRID_EXPERIMENT);
