@@ -375,7 +375,7 @@ fn merged_shards_equal_the_unsharded_sweep_byte_for_byte() {
 fn summary_statistics_match_statrs_on_known_samples() {
     let samples = [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0, 3.0, 7.0];
     let summary = MetricSummary::of(&samples);
-    let mut data = Data::new(samples.to_vec());
+    let data = Data::new(samples.to_vec());
     let t = StudentsT::new(0.0, 1.0, 9.0).unwrap().inverse_cdf(0.975);
     assert!((t - 2.262157).abs() < 1e-6, "t(0.975, 9) = {t}");
     let half_width = t * data.std_dev().unwrap() / 10f64.sqrt();
