@@ -1,6 +1,23 @@
 //! The command line: raw flags parsed by clap here, one file per command under
 //! `cli/`. Validation of model files lives in `model`.
 
+/// Prints a line to stdout, ignoring a closed pipe (`sellout run … | head`):
+/// results are already on disk, and a CLI must not panic on output.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// Like [`say!`] without the newline.
+macro_rules! say_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod bench;
 mod merge;
 mod output;

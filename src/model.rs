@@ -11,11 +11,15 @@ mod fault;
 mod load;
 mod network;
 mod onsale;
+mod operations;
 mod service;
 
 pub use distribution::DistributionSpec;
 pub use duration::{DURATION_FORMAT, Duration, parse_duration};
 pub use error::{Invalid, ModelError};
+pub use operations::{
+    ActionKind, AdaptiveOutflowSpec, AlertSpec, AutoscaleSpec, RunbookSpec, ScaleMetric, ShedSpec,
+};
 pub use fault::{Component, FaultKind, FaultSpec, RandomFaultSpec};
 pub use load::{LoadedModel, ModelSpec, OnsaleModel, load, parse};
 pub use service::{CapacityDropSpec, ClientSpec, LoadSpec, ServerSpec, ServiceSpec, SpikeSpec};

@@ -60,19 +60,21 @@ pub fn bench(args: BenchArgs) -> Result<()> {
     let report = network::run(&spec, &Streams::new(args.seed, 0))?;
     let wall_s = started.elapsed().as_secs_f64();
     let (_, station) = &report.stations[0];
-    println!(
+    say!(
         "model            : M/M/1  rho={} customers={} seed={}",
-        args.rho, args.customers, args.seed
+        args.rho,
+        args.customers,
+        args.seed
     );
-    println!("events           : {}", report.events);
-    println!("wall_s           : {wall_s:.4}");
-    println!("events_per_sec   : {:.0}", report.events as f64 / wall_s);
-    println!("customers_per_sec: {:.0}", args.customers as f64 / wall_s);
-    println!(
+    say!("events           : {}", report.events);
+    say!("wall_s           : {wall_s:.4}");
+    say!("events_per_sec   : {:.0}", report.events as f64 / wall_s);
+    say!("customers_per_sec: {:.0}", args.customers as f64 / wall_s);
+    say!(
         "wait_mean_s      : {:.4}  (theory {:.4})",
         station.wait_mean_s,
         args.rho / (1.0 - args.rho)
     );
-    println!("utilization      : {:.4}", station.utilization);
+    say!("utilization      : {:.4}", station.utilization);
     Ok(())
 }

@@ -14,9 +14,9 @@ pub fn csv_bytes<T: serde::Serialize>(rows: &[T]) -> Result<Vec<u8>> {
     for row in rows {
         writer.serialize(row)?;
     }
-    Ok(writer
+    writer
         .into_inner()
-        .map_err(|error| anyhow::anyhow!("{error}"))?)
+        .map_err(|error| anyhow::anyhow!("{error}"))
 }
 
 /// The first failed replication fails the command, naming the seed that replays it.

@@ -57,9 +57,11 @@ pub fn run_model(args: RunArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("out").join(loaded.spec.name()));
-    println!(
+    say!(
         "{} — seed {}, {} replication(s)",
-        provenance.model, args.seed, args.replications
+        provenance.model,
+        args.seed,
+        args.replications
     );
     match &loaded.spec {
         ModelSpec::Network(spec) => run_network(spec, &provenance, &out_dir),
@@ -84,11 +86,11 @@ fn run_network(spec: &NetworkSpec, provenance: &Provenance, out_dir: &Path) -> R
         "summary.json",
         &serde_json::to_vec_pretty(&summary)?,
     )?;
-    print!("{}", station_table(&summary["stations"]));
+    say_raw!("{}", station_table(&summary["stations"]));
     if provenance.replications > 1 {
-        println!("(± is the half-width of the 95% confidence interval across replications)");
+        say!("(± is the half-width of the 95% confidence interval across replications)");
     }
-    println!("wrote {}", path.display());
+    say!("wrote {}", path.display());
     Ok(())
 }
 
@@ -136,11 +138,11 @@ fn run_onsale(
     if args.journeys {
         write_output(out_dir, "journeys.csv", &csv_bytes(&reports[0].journeys)?)?;
     }
-    print!("{}", onsale_table(&summary["metrics"]));
+    say_raw!("{}", onsale_table(&summary["metrics"]));
     if provenance.replications > 1 {
-        println!("(± is the half-width of the 95% confidence interval across replications)");
+        say!("(± is the half-width of the 95% confidence interval across replications)");
     }
-    println!(
+    say!(
         "wrote {}/summary.json and timeseries.csv (replication 0)",
         out_dir.display()
     );
@@ -169,8 +171,8 @@ fn run_service(spec: &ServiceSpec, provenance: &Provenance, out_dir: &Path) -> R
         "timeseries.csv",
         &csv_bytes(&reports[0].timeseries)?,
     )?;
-    print!("{}", service_table(&summary));
-    println!(
+    say_raw!("{}", service_table(&summary));
+    say!(
         "wrote {}/summary.json and timeseries.csv (replication 0)",
         out_dir.display()
     );

@@ -8,6 +8,8 @@ use super::distribution::DistributionSpec;
 use super::duration::Duration;
 use super::error::Invalid;
 use super::fault::{FaultSpec, RandomFaultSpec};
+use super::operations::{AdaptiveOutflowSpec, AlertSpec, AutoscaleSpec, RunbookSpec, ShedSpec};
+use crate::resilience::BreakerSpec;
 
 /// An on-sale model file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -48,6 +50,12 @@ pub struct OnsaleSpec {
     /// Random faults (MTBF/MTTR).
     #[serde(default, rename = "random_fault")]
     pub random_faults: Vec<RandomFaultSpec>,
+    /// Alert rules on time-series metrics.
+    #[serde(default, rename = "alert")]
+    pub alerts: Vec<AlertSpec>,
+    /// Actions operators take when alerts fire.
+    #[serde(default, rename = "runbook")]
+    pub runbooks: Vec<RunbookSpec>,
 }
 
 fn default_max_events() -> u64 {
@@ -215,6 +223,9 @@ pub struct WaitingRoomSpec {
     pub poll_interval: Duration,
     /// Polls per second the waiting-room service can answer.
     pub capacity_per_s: f64,
+    /// Outflow that follows backend health instead of a fixed rate.
+    #[serde(default)]
+    pub adaptive: Option<AdaptiveOutflowSpec>,
 }
 
 /// The CDN in front of the event page.
@@ -243,6 +254,12 @@ pub struct AppSpec {
     pub timeout: Duration,
     /// CPU time per endpoint.
     pub service: EndpointServiceSpec,
+    /// Load shedding.
+    #[serde(default)]
+    pub shed: Option<ShedSpec>,
+    /// Horizontal autoscaling.
+    #[serde(default)]
+    pub autoscale: Option<AutoscaleSpec>,
 }
 
 /// Service time of each app endpoint.
@@ -279,6 +296,9 @@ pub struct DatabaseSpec {
     pub seat_map: DistributionSpec,
     /// How far replicas lag the primary: seat maps show the state this long ago.
     pub replica_lag: Duration,
+    /// A circuit breaker on the app's calls to the primary.
+    #[serde(default)]
+    pub breaker: Option<BreakerSpec>,
 }
 
 /// The payment provider.
@@ -350,6 +370,7 @@ impl OnsaleSpec {
         for (index, fault) in self.random_faults.iter().enumerate() {
             fault.validate(&format!("random_fault[{index}]"))?;
         }
+        self.validate_operations()?;
         Ok(())
     }
 
@@ -568,5 +589,27 @@ impl OnsaleSpec {
         scaled.waiting_room.capacity_per_s = self.waiting_room.capacity_per_s * factor;
         scaled.cdn.capacity_per_s = self.cdn.capacity_per_s * factor;
         scaled
+    }
+}
+
+impl OnsaleSpec {
+    fn validate_operations(&self) -> Result<(), Invalid> {
+        let columns = crate::onsale::SecondRow::columns();
+        for (index, alert) in self.alerts.iter().enumerate() {
+            alert.validate(&format!("alert[{index}]"), &columns)?;
+        }
+        for (index, runbook) in self.runbooks.iter().enumerate() {
+            runbook.validate(&format!("runbook[{index}]"), &self.alerts)?;
+        }
+        if let Some(autoscale) = &self.app.autoscale {
+            autoscale.validate("app.autoscale")?;
+        }
+        if let Some(adaptive) = &self.waiting_room.adaptive {
+            adaptive.validate("waiting_room.adaptive")?;
+        }
+        if let Some(breaker) = &self.database.breaker {
+            breaker.validate("database.breaker")?;
+        }
+        Ok(())
     }
 }

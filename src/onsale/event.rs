@@ -108,6 +108,12 @@ pub enum Event {
     ClientTimeout(Request),
     /// A hold placed in a show reaches its deadline.
     HoldDeadline(u16),
+    /// Runbook step `0` is carried out.
+    RunbookActs(u16),
+    /// This many new app instances finish booting.
+    InstancesReady(u16),
+    /// A worker drops a request that waited too long (cheap rejection).
+    AppSheds(Request),
     /// Fault window `0` opens.
     FaultStarts(u16),
     /// Fault window `0` closes.

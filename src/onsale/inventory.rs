@@ -74,10 +74,10 @@ impl Inventory {
             return None;
         }
         let key = (show, request.quantity as u8, request.allow_split);
-        if let Some((read_at, pick)) = self.replica_view.get(&key) {
-            if now.since(*read_at) < self.replica_lag {
-                return pick.clone();
-            }
+        if let Some((read_at, pick)) = self.replica_view.get(&key)
+            && now.since(*read_at) < self.replica_lag
+        {
+            return pick.clone();
         }
         let pick = self.shows[show as usize]
             .suggest_seats(request)

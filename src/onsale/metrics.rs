@@ -30,11 +30,13 @@ pub enum ErrorKind {
     Unavailable,
     /// Shed by the app before queueing (cheap, fast rejection).
     Shed,
+    /// The circuit breaker on database calls was open (fail fast).
+    BreakerOpen,
 }
 
 impl ErrorKind {
     /// Every kind, in report order.
-    pub const ALL: [ErrorKind; 10] = [
+    pub const ALL: [ErrorKind; 11] = [
         ErrorKind::Rejected,
         ErrorKind::Timeout,
         ErrorKind::SeatTaken,
@@ -45,6 +47,7 @@ impl ErrorKind {
         ErrorKind::ServerError,
         ErrorKind::Unavailable,
         ErrorKind::Shed,
+        ErrorKind::BreakerOpen,
     ];
 
     /// True for failures of the system (what an SRE counts in an error rate), false
@@ -73,6 +76,7 @@ impl ErrorKind {
             ErrorKind::ServerError => "server_error",
             ErrorKind::Unavailable => "unavailable",
             ErrorKind::Shed => "shed",
+            ErrorKind::BreakerOpen => "breaker_open",
         }
     }
 }
@@ -98,6 +102,8 @@ pub struct SecondRow {
     pub app_queue: u64,
     /// Busy workers / workers.
     pub app_utilization: f64,
+    /// App instances serving (autoscaling and runbooks change it).
+    pub app_instances: u64,
     /// Busy primary connections.
     pub database_in_flight: u64,
     /// Transactions queued for a connection.
@@ -149,7 +155,7 @@ pub struct OnsaleMetrics {
     /// The same, for the current second.
     second_latency: [Histogram; 5],
     /// Errors by kind.
-    pub errors: [u64; 10],
+    pub errors: [u64; 11],
     /// Responses that reached a client that had already given up.
     pub wasted_responses: u64,
     /// Holds placed for a client that had already given up.
@@ -179,7 +185,7 @@ impl OnsaleMetrics {
             requests: [0; 5],
             latency: Default::default(),
             second_latency: Default::default(),
-            errors: [0; 10],
+            errors: [0; 11],
             wasted_responses: 0,
             ghost_holds: 0,
             wasted_admissions: 0,
@@ -242,6 +248,21 @@ impl OnsaleMetrics {
         self.second_latency.iter_mut().for_each(Histogram::clear);
         self.rows.push(row);
         self.current = SecondRow::default();
+    }
+}
+
+impl SecondRow {
+    /// The column names of timeseries.csv, for alert rules.
+    pub fn columns() -> Vec<String> {
+        match serde_json::to_value(SecondRow::default()) {
+            Ok(serde_json::Value::Object(fields)) => fields.keys().cloned().collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The value of column `name`, if it exists.
+    pub fn value(&self, name: &str) -> Option<f64> {
+        serde_json::to_value(self).ok()?.get(name)?.as_f64()
     }
 }
 

@@ -324,6 +324,7 @@ fn timeline(world: &World, put: &mut impl FnMut(&str, f64)) -> Vec<Incident> {
         }
     }
     put("faults", scheduled.len() as f64);
+    put("app_instance_seconds", world.operations.instance_seconds);
     put(
         "random_faults",
         (world.faults.len() - scheduled.len()) as f64,

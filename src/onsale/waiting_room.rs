@@ -77,6 +77,11 @@ impl WaitingRoom {
         self.queue.drain(..count)
     }
 
+    /// Operators or the adaptive controller change the outflow.
+    pub fn set_outflow(&mut self, per_min: f64) {
+        self.per_second = per_min / 60.0;
+    }
+
     /// Entries waiting (pre-queue included).
     pub fn entries(&self) -> usize {
         self.pre_queue.len() + self.queue.len()

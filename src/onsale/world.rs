@@ -13,6 +13,7 @@ use super::faults::{FaultWindow, Health};
 use super::incidents::Incident;
 use super::inventory::Inventory;
 use super::metrics::{ErrorKind, OnsaleMetrics, SecondRow};
+use super::operations::Operations;
 use super::waiting_room::WaitingRoom;
 use crate::engine::{Model, Rng, Scheduler, Span, Streams, Time};
 use crate::model::{Component, OnsaleSpec};
@@ -34,8 +35,6 @@ pub struct Params {
     pub bot_attempts: u16,
     pub bot_interval: Span,
     pub poll_interval_s: f64,
-    pub app_workers: u32,
-    pub app_servers: u32,
     pub workers_per_server: u32,
     pub replica_lag: Span,
     pub database_connections: u32,
@@ -93,6 +92,9 @@ pub struct World {
     /// before it and finish after it are lost.
     pub database_outage_started: Time,
     pub incidents: Vec<Incident>,
+    pub operations: Operations,
+    /// When the run started (the waiting room's opening).
+    pub start: Time,
 }
 
 impl World {
@@ -124,8 +126,6 @@ impl World {
                 bot_attempts: spec.bots.attempts.min(u16::MAX as u32) as u16,
                 bot_interval: spec.bots.request_interval.span(),
                 poll_interval_s: spec.waiting_room.poll_interval.as_secs_f64(),
-                app_workers,
-                app_servers: spec.app.servers,
                 workers_per_server: spec.app.workers,
                 replica_lag: database.replica_lag.span(),
                 database_connections: database.connections,
@@ -186,6 +186,8 @@ impl World {
             fault_rng: streams.get("faults:errors"),
             database_outage_started: Time(i64::MIN),
             incidents: Vec::new(),
+            operations: Operations::new(spec),
+            start: Time(spec.waiting_room.opens.0.0.min(0)),
         })
     }
 
@@ -223,12 +225,7 @@ impl World {
         if self.health.database_down && !was_down {
             self.database_outage_started = now;
         }
-        let workers = self
-            .health
-            .app_workers(self.params.app_servers, self.params.workers_per_server);
-        for started in self.app.set_servers(now, workers) {
-            self.start_app_work(started.job, scheduler);
-        }
+        self.resize_app(now, scheduler);
         let connections = self
             .health
             .pool(Component::Database, self.params.database_connections);
@@ -255,7 +252,7 @@ impl World {
     }
 
     /// The app answers `request` with an error of `kind` (if the client still waits).
-    fn answer_error(
+    pub(super) fn answer_error(
         &mut self,
         now: Time,
         request: Request,
@@ -293,6 +290,9 @@ impl World {
             scheduler.after(latency, Event::CdnResponds(request));
             return;
         }
+        if self.shed_on_arrival(now, request, scheduler) {
+            return;
+        }
         match self.app.arrive(now, request) {
             Admission::Serve(request) => self.start_app_work(request, scheduler),
             Admission::Queued => {}
@@ -318,7 +318,10 @@ impl World {
         false
     }
 
-    fn start_app_work(&mut self, request: Request, scheduler: &mut Scheduler<Event>) {
+    pub(super) fn start_app_work(&mut self, request: Request, scheduler: &mut Scheduler<Event>) {
+        if self.shed_on_start(scheduler.now(), &request) {
+            return scheduler.after(Span::ZERO, Event::AppSheds(request));
+        }
         let cpu = self.samplers.app_service[request.endpoint.index()].sample(&mut self.rng.app);
         scheduler.after(
             cpu + self.health.latency(Component::App),
@@ -348,7 +351,11 @@ impl World {
                 }
             }
             Endpoint::Hold | Endpoint::Confirm if self.health.database_down => {
+                self.breaker_records(now, false);
                 self.answer_error(now, request, ErrorKind::Unavailable, scheduler)
+            }
+            Endpoint::Hold | Endpoint::Confirm if !self.breaker_allows(now) => {
+                self.answer_error(now, request, ErrorKind::BreakerOpen, scheduler)
             }
             Endpoint::Hold | Endpoint::Confirm => {
                 if let Admission::Serve(request) = self.database.arrive(now, downstream) {
@@ -416,11 +423,14 @@ impl World {
         }
         // A failover since it began loses the transaction: no seat-core call.
         if request.stage_arrived < self.database_outage_started || self.health.database_down {
+            self.breaker_records(now, false);
             return self.answer_error(now, request, ErrorKind::Unavailable, scheduler);
         }
         if self.health.fails(Component::Database, &mut self.fault_rng) {
+            self.breaker_records(now, false);
             return self.answer_error(now, request, ErrorKind::ServerError, scheduler);
         }
+        self.breaker_records(now, true);
         self.complete(now, request, scheduler);
         match request.endpoint {
             Endpoint::Confirm => self.commit_confirm(now, request, scheduler),
@@ -479,7 +489,8 @@ impl World {
             waiting_room_polls_per_s: entries as f64 / self.params.poll_interval_s,
             app_in_flight: u64::from(self.app.busy()),
             app_queue: self.app.queue_len() as u64,
-            app_utilization: f64::from(self.app.busy()) / f64::from(self.params.app_workers),
+            app_utilization: utilization(self.app.busy(), self.app.servers()),
+            app_instances: u64::from(self.operations.instances),
             database_in_flight: u64::from(self.database.busy()),
             database_queue: self.database.queue_len() as u64,
             database_utilization: f64::from(self.database.busy())
@@ -492,10 +503,22 @@ impl World {
             ..std::mem::take(&mut self.metrics.current)
         };
         self.metrics.close_second(row);
+        if let Some(row) = self.metrics.rows.last().cloned() {
+            self.operate(now, &row, scheduler);
+        }
         self.cdn_this_second = 0;
         if now < self.params.horizon {
             scheduler.after(Span::from_secs(1), Event::MetricsTick);
         }
+    }
+}
+
+/// Busy / servers; a pool with no servers left counts as saturated if anything is stuck in it.
+fn utilization(busy: u32, servers: u32) -> f64 {
+    if servers == 0 {
+        f64::from(u8::from(busy > 0))
+    } else {
+        (f64::from(busy) / f64::from(servers)).min(1.0)
     }
 }
 
@@ -523,6 +546,11 @@ impl Model for World {
             }
             Event::ClientTimeout(request) => self.on_client_timeout(now, request, scheduler),
             Event::HoldDeadline(show) => self.on_hold_deadline(now, show),
+            Event::RunbookActs(index) => self.on_runbook_acts(now, usize::from(index), scheduler),
+            Event::InstancesReady(count) => {
+                self.on_instances_ready(now, u32::from(count), scheduler)
+            }
+            Event::AppSheds(request) => self.answer_error(now, request, ErrorKind::Shed, scheduler),
             Event::FaultStarts(index) => self.on_fault(now, usize::from(index), true, scheduler),
             Event::FaultEnds(index) => self.on_fault(now, usize::from(index), false, scheduler),
         }

@@ -35,7 +35,8 @@ impl<const N: usize> TimeAverage<N> {
     fn accumulate(&mut self, now: Time) {
         let from = self.last_change.max(self.warmup_end);
         if now > from {
-            let elapsed = (now.0 - from.0) as u128;
+            // i128: the warm-up end may be Time(i64::MIN) ("no warm-up").
+            let elapsed = (i128::from(now.0) - i128::from(from.0)) as u128;
             for (area, value) in self.areas.iter_mut().zip(self.values) {
                 *area += u128::from(value) * elapsed;
             }

@@ -66,7 +66,8 @@ fn metric(reports: &[NetworkReport], station: usize, pick: fn(&StationReport) ->
 
 /// Every metric of `theory` must lie in the 99.9% CI of the replications.
 fn assert_matches(label: &str, reports: &[NetworkReport], station: usize, theory: QueueTheory) {
-    let checks: [(&str, fn(&StationReport) -> f64, f64); 6] = [
+    type Check = (&'static str, fn(&StationReport) -> f64, f64);
+    let checks: [Check; 6] = [
         ("wait_mean_s", |s| s.wait_mean_s, theory.wait_mean_s),
         (
             "sojourn_mean_s",
