@@ -31,7 +31,7 @@ pub fn report_run(dir: &Path) -> Result<()> {
         .iter()
         .filter_map(|path| Some(path.file_name()?.to_string_lossy().into_owned()))
         .collect();
-    println!("wrote {}/{{{}}}", dir.display(), names.join(", "));
+    say!("wrote {}/{{{}}}", dir.display(), names.join(", "));
     Ok(())
 }
 
