@@ -56,16 +56,14 @@ impl Sweep {
         let columns = parameter_columns(&experiment);
         let single = vec![Vec::new()];
         let mut points = Vec::with_capacity(variants.len() * combinations.len());
-        for variant in &variants {
+        for (variant_index, variant) in variants.iter().enumerate() {
             let variant_combinations = if variant.grid { &combinations } else { &single };
             for (index, combination) in variant_combinations.iter().enumerate() {
-                // With designs to compare, compare them at the same grid values;
-                // with a grid alone (or a variant outside it), compare with point 0.
-                let baseline = if variants.len() > 1 && variants[0].grid && variant.grid {
-                    index
-                } else {
-                    0
-                };
+                // Later designs are compared with the first at the same grid
+                // values; the first design's points (and a variant outside the
+                // grid) with point 0, the first design's first grid point.
+                let later_design = variant_index > 0 && variants[0].grid && variant.grid;
+                let baseline = if later_design { index } else { 0 };
                 let overrides: Vec<Override> = experiment
                     .set
                     .iter()

@@ -3,8 +3,9 @@
 //! random numbers), so the differences cancel most of the fan-to-fan noise and
 //! the paired interval is much narrower than the difference of two intervals.
 //!
-//! The baseline is the first variant at the same grid values; in a sweep with a
-//! grid and no variants it is the first point. Baseline points get no row.
+//! The baseline of a later variant's point is the first variant at the same grid
+//! values; the first variant's points, and variants outside the grid
+//! (`grid = false`), are compared with point 0. Point 0 gets no row.
 
 use std::collections::BTreeMap;
 

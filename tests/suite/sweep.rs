@@ -224,6 +224,9 @@ fn a_variant_outside_the_grid_is_one_point() {
         (same_paired[5].as_str(), same_paired[9].as_str()),
         ("0", "0")
     );
+    // The first variant's second point is compared with point 0.
+    let exp = paired.iter().find(|row| row[1] == "exp").unwrap();
+    assert_eq!((exp[0].as_str(), exp[5].as_str()), ("1", "0"));
     // The lognormal variant (points 3, 4) is compared at the same servers with `exp`.
     let lognormal: Vec<_> = paired.iter().filter(|row| row[1] == "lognormal").collect();
     assert_eq!(
