@@ -14,6 +14,7 @@ mod incidents;
 mod inventory;
 mod journey;
 mod metrics;
+mod operations;
 mod population;
 mod report;
 mod waiting_room;

@@ -26,8 +26,8 @@ pub fn merge(args: MergeArgs) -> Result<()> {
     for (name, bytes) in sweep_files(&manifest, &records) {
         write_output(&args.out, name, &bytes)?;
     }
-    print!("{}", point_table(&manifest.layout, &records));
-    println!(
+    say_raw!("{}", point_table(&manifest.layout, &records));
+    say!(
         "merged {} shard(s), {} runs, into {}",
         args.dirs.len(),
         records.len(),

@@ -33,25 +33,25 @@ pub fn run_plan(args: PlanArgs) -> Result<()> {
     let progress: ProgressBar = progress_bar(0);
     let result = pool(args.threads)?.install(|| plan(&experiment, &progress))?;
     progress.finish_and_clear();
-    println!(
+    say!(
         "{}: smallest {} with the SLO ({}) met in ≥ {}% of replications",
         experiment.name,
         result.parameter,
         result.slo.join(" and "),
         result.target * 100.0
     );
-    println!("  {} = {}", result.parameter, result.answer);
-    println!("  at {}", describe(&result.at_answer, result.target));
+    say!("  {} = {}", result.parameter, result.answer);
+    say!("  at {}", describe(&result.at_answer, result.target));
     match &result.below_answer {
-        Some(below) => println!("  at {}", describe(below, result.target)),
-        None => println!("  (this is plan.min; smaller values were not tried)"),
+        Some(below) => say!("  at {}", describe(below, result.target)),
+        None => say!("  (this is plan.min; smaller values were not tried)"),
     }
-    println!("candidates evaluated, in search order:");
+    say!("candidates evaluated, in search order:");
     for evaluation in &result.evaluations {
-        println!("  {}", describe(evaluation, result.target));
+        say!("  {}", describe(evaluation, result.target));
     }
     let path = write_output(&out_dir, "plan.json", &serde_json::to_vec_pretty(&result)?)?;
-    println!("wrote {}", path.display());
+    say!("wrote {}", path.display());
     Ok(())
 }
 

@@ -82,15 +82,15 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
         write_output(&out_dir, name, bytes)?;
     }
     if args.shard.is_none() {
-        print!("{}", point_table(&manifest.layout, &records));
+        say_raw!("{}", point_table(&manifest.layout, &records));
     }
     let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
-    println!("wrote {} in {}", names.join(", "), out_dir.display());
+    say!("wrote {} in {}", names.join(", "), out_dir.display());
     if args.shard.is_none() {
         plots(&out_dir)?;
     }
     if let Some(shard) = args.shard {
-        println!("shard {shard} done; combine all shards with `sellout merge DIR... --out DIR`");
+        say!("shard {shard} done; combine all shards with `sellout merge DIR... --out DIR`");
     }
     Ok(())
 }
@@ -103,7 +103,7 @@ pub fn plots(out_dir: &Path) -> Result<()> {
             out_dir.display()
         )
     })?;
-    println!(
+    say!(
         "drew {} plot file(s) (sweep_*.png, sweep_*.svg)",
         written.len()
     );
@@ -122,7 +122,7 @@ fn announce(sweep: &Sweep, shard: Option<Shard>, planned: usize, done: usize, th
     let slice = shard.map_or_else(String::new, |shard| {
         format!(", shard {shard}: {planned} runs")
     });
-    println!(
+    say!(
         "{} — seed {}, {} point(s) × {} replication(s) = {} runs{slice}",
         sweep.experiment.name,
         layout.seed,
@@ -131,9 +131,9 @@ fn announce(sweep: &Sweep, shard: Option<Shard>, planned: usize, done: usize, th
         layout.total_runs()
     );
     if done > 0 {
-        println!("resuming: {done} of {planned} runs already done (from the journal)");
+        say!("resuming: {done} of {planned} runs already done (from the journal)");
     }
-    println!("running {} on {threads} thread(s)", planned - done);
+    say!("running {} on {threads} thread(s)", planned - done);
 }
 
 /// One line per point: its parameters, the mean ± 95% half-width of each metric

@@ -13,15 +13,56 @@ use crate::model::{
 use crate::resilience::{BreakerState, CircuitBreaker};
 
 /// An alert rule and whether it is breached or firing.
-struct AlertState {
+pub struct AlertRule {
     spec: AlertSpec,
     breached_since: Option<Time>,
     firing: bool,
 }
 
+/// What an observation did to an alert.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AlertChange {
+    /// Breached for the whole window: it fires now.
+    Fires,
+    /// Back within bounds: it resolves now.
+    Resolves,
+}
+
+impl AlertRule {
+    /// A quiet rule.
+    pub fn new(spec: AlertSpec) -> AlertRule {
+        AlertRule {
+            spec,
+            breached_since: None,
+            firing: false,
+        }
+    }
+
+    /// The value of the metric over the second that ends at `now`.
+    pub fn observe(&mut self, now: Time, value: f64) -> Option<AlertChange> {
+        let breached = match (self.spec.above, self.spec.below) {
+            (Some(above), _) => value > above,
+            (_, Some(below)) => value < below,
+            _ => false,
+        };
+        if !breached {
+            self.breached_since = None;
+            let resolves = std::mem::take(&mut self.firing);
+            return resolves.then_some(AlertChange::Resolves);
+        }
+        // The row covers the second ending now: the breach began at its start.
+        let since = *self.breached_since.get_or_insert(now - Span::from_secs(1));
+        if !self.firing && now.since(since) >= self.spec.sustained.span() {
+            self.firing = true;
+            return Some(AlertChange::Fires);
+        }
+        None
+    }
+}
+
 /// Everything operators configured.
 pub struct Operations {
-    alerts: Vec<AlertState>,
+    alerts: Vec<AlertRule>,
     runbooks: Vec<RunbookSpec>,
     autoscale: Option<AutoscaleSpec>,
     /// (time, desired instances) recommendations, for scale-down stabilisation.
@@ -48,15 +89,7 @@ impl Operations {
     pub fn new(spec: &OnsaleSpec) -> Operations {
         let shed = spec.app.shed.as_ref();
         Operations {
-            alerts: spec
-                .alerts
-                .iter()
-                .map(|alert| AlertState {
-                    spec: alert.clone(),
-                    breached_since: None,
-                    firing: false,
-                })
-                .collect(),
+            alerts: spec.alerts.iter().cloned().map(AlertRule::new).collect(),
             runbooks: spec.runbooks.clone(),
             autoscale: spec.app.autoscale.clone(),
             recommendations: Vec::new(),
@@ -103,33 +136,22 @@ impl World {
         for index in 0..self.operations.alerts.len() {
             let alert = &mut self.operations.alerts[index];
             let value = row.value(&alert.spec.metric).unwrap_or(f64::NAN);
-            let breached = match (alert.spec.above, alert.spec.below) {
-                (Some(above), _) => value > above,
-                (_, Some(below)) => value < below,
-                _ => false,
-            };
-            if !breached {
-                alert.breached_since = None;
-                if alert.firing {
-                    alert.firing = false;
-                    let incident =
-                        Incident::new(now, "alert_resolved", "monitoring", alert.spec.name.clone());
-                    self.incidents.push(incident);
+            let name = alert.spec.name.clone();
+            match alert.observe(now, value) {
+                Some(AlertChange::Fires) => {
+                    self.incidents.push(Incident::new(
+                        now,
+                        "alert_firing",
+                        "monitoring",
+                        name.clone(),
+                    ));
+                    self.schedule_runbooks(now, &name, scheduler);
                 }
-                continue;
-            }
-            // The row covers the second ending now: the breach began at its start.
-            let since = *alert.breached_since.get_or_insert(now - Span::from_secs(1));
-            if !alert.firing && now.since(since) >= alert.spec.sustained.span() {
-                alert.firing = true;
-                let name = alert.spec.name.clone();
-                self.incidents.push(Incident::new(
-                    now,
-                    "alert_firing",
-                    "monitoring",
-                    name.clone(),
-                ));
-                self.schedule_runbooks(now, &name, scheduler);
+                Some(AlertChange::Resolves) => {
+                    self.incidents
+                        .push(Incident::new(now, "alert_resolved", "monitoring", name));
+                }
+                None => {}
             }
         }
     }
@@ -349,5 +371,57 @@ impl World {
                 breaker_name(after),
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Duration;
+
+    fn rule(sustained_s: f64) -> AlertRule {
+        AlertRule::new(AlertSpec {
+            name: "p99".into(),
+            metric: "hold_p99_s".into(),
+            above: Some(2.0),
+            below: None,
+            sustained: Duration::from_secs_f64(sustained_s),
+        })
+    }
+
+    /// A scripted metric: 1 s until second 100, 5 s from then on, back to 1 s at 200.
+    fn scripted(t: i64) -> f64 {
+        if (100..200).contains(&t) { 5.0 } else { 1.0 }
+    }
+
+    #[test]
+    fn fires_exactly_when_the_breach_has_lasted_the_window_and_resolves_at_once() {
+        for window in [0.0, 1.0, 30.0, 60.0] {
+            let mut alert = rule(window);
+            let mut changes = Vec::new();
+            // Row t covers the second (t-1, t]; the breach starts with row 101.
+            for t in 1..=300 {
+                if let Some(change) = alert.observe(Time::from_secs_f64(t as f64), scripted(t - 1))
+                {
+                    changes.push((t, change));
+                }
+            }
+            let fires_at = 100 + (window as i64).max(1);
+            assert_eq!(
+                changes,
+                vec![(fires_at, AlertChange::Fires), (201, AlertChange::Resolves)],
+                "window {window}s"
+            );
+        }
+    }
+
+    #[test]
+    fn a_short_breach_never_fires() {
+        let mut alert = rule(30.0);
+        let fired = (1..=300).any(|t| {
+            let value = if (100..120).contains(&t) { 5.0 } else { 1.0 };
+            alert.observe(Time::from_secs_f64(t as f64), value) == Some(AlertChange::Fires)
+        });
+        assert!(!fired, "a 20 s breach fired a 30 s alert");
     }
 }

@@ -2,6 +2,7 @@
 
 mod cli;
 mod determinism;
+mod failures;
 mod model_errors;
 mod onsale;
 mod plots;
