@@ -21,3 +21,9 @@ done
 
 echo "== the postmortem HTML renders offline in headless Chromium"
 bash tests/report_html.sh
+
+echo "== experiments, scaled down (2 replications each)"
+bash tests/experiments.sh
+
+echo "== notebooks, headless at small scale"
+bash tests/notebooks.sh
