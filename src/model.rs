@@ -17,14 +17,14 @@ mod service;
 pub use distribution::DistributionSpec;
 pub use duration::{DURATION_FORMAT, Duration, parse_duration};
 pub use error::{Invalid, ModelError};
-pub use operations::{
-    ActionKind, AdaptiveOutflowSpec, AlertSpec, AutoscaleSpec, RunbookSpec, ScaleMetric, ShedSpec,
-};
 pub use fault::{Component, FaultKind, FaultSpec, RandomFaultSpec};
 pub use load::{LoadedModel, ModelSpec, OnsaleModel, load, parse};
-pub use service::{CapacityDropSpec, ClientSpec, LoadSpec, ServerSpec, ServiceSpec, SpikeSpec};
 pub use network::{NetworkSpec, RouteSpec, SourceSpec, StationSpec};
 pub use onsale::{
     AppSpec, BotSpec, CdnSpec, DatabaseSpec, DemandSpec, EndpointServiceSpec, OnsaleSpec,
     PaymentSpec, RetrySpec, SaleSpec, VenueRef, WaitingRoomMode, WaitingRoomSpec,
 };
+pub use operations::{
+    ActionKind, AdaptiveOutflowSpec, AlertSpec, AutoscaleSpec, RunbookSpec, ScaleMetric, ShedSpec,
+};
+pub use service::{CapacityDropSpec, ClientSpec, LoadSpec, ServerSpec, ServiceSpec, SpikeSpec};

@@ -152,6 +152,12 @@ pub struct RetrySpec {
     pub attempts: u32,
     /// Delay before retrying.
     pub delay: DistributionSpec,
+    /// A backoff policy whose delays replace `delay` (and whose max_attempts replaces `attempts`).
+    #[serde(default)]
+    pub backoff: Option<crate::resilience::RetrySpec>,
+    /// A retry budget shared by every fan's client (token bucket).
+    #[serde(default)]
+    pub budget: Option<crate::resilience::RetryBudgetSpec>,
 }
 
 /// Bots: automated buyers.
@@ -459,7 +465,14 @@ impl OnsaleSpec {
             demand.retry.attempts,
             "at most 1000",
         )?;
-        demand.retry.delay.validate("demand.retry.delay")
+        demand.retry.delay.validate("demand.retry.delay")?;
+        if let Some(backoff) = &demand.retry.backoff {
+            backoff.validate("demand.retry.backoff")?;
+        }
+        if let Some(budget) = &demand.retry.budget {
+            budget.validate("demand.retry.budget")?;
+        }
+        Ok(())
     }
 
     fn validate_bots(&self) -> Result<(), Invalid> {

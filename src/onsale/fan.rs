@@ -90,6 +90,8 @@ pub struct Fan {
     pub max_price_minor: u64,
     /// Errors so far.
     pub errors: u16,
+    /// The last retry delay (decorrelated jitter grows from it).
+    pub last_delay: crate::engine::Span,
     /// The show they want.
     pub show: u16,
     /// Tickets wanted.

@@ -21,6 +21,7 @@ impl World {
 
     /// The event page loaded: queue, or go straight to the shop without a waiting room.
     pub(super) fn on_event_page(&mut self, now: Time, fan: u32, scheduler: &mut Scheduler<Event>) {
+        self.note_success();
         if self.sold_out_announced {
             return self.finish(now, fan, Outcome::LeftSoldOut);
         }
@@ -138,6 +139,7 @@ impl World {
 
     /// The seat map arrived: pick seats on it, then think.
     pub(super) fn on_seat_map(&mut self, now: Time, fan: u32, scheduler: &mut Scheduler<Event>) {
+        self.note_success();
         let record = &self.fans[fan as usize];
         let request = self.inventory.request(
             record.tickets,
@@ -206,6 +208,7 @@ impl World {
         hold: Hold,
         scheduler: &mut Scheduler<Event>,
     ) {
+        self.note_success();
         let record = &mut self.fans[fan as usize];
         record.hold = Some((record.show, hold.id.0));
         record.step = Step::Payment;
@@ -267,6 +270,7 @@ impl World {
         scheduler: &mut Scheduler<Event>,
     ) {
         if result == PaymentResult::Approved {
+            self.note_success();
             self.fans[fan as usize].step = Step::Confirm;
             return self.issue(now, fan, Endpoint::Confirm, scheduler);
         }
@@ -333,12 +337,14 @@ impl World {
         let record = &mut self.fans[fan as usize];
         record.pending = false;
         record.errors = record.errors.saturating_add(1);
-        let limit = if record.is_bot {
-            self.params.bot_attempts
-        } else {
-            self.params.retry_attempts
-        };
-        if record.errors > limit {
+        let is_bot = record.is_bot;
+        let (errors, last_delay) = (record.errors, record.last_delay);
+        let over_budget = !is_bot
+            && self
+                .retry_budget
+                .as_mut()
+                .is_some_and(|budget| !budget.try_retry());
+        if errors > self.retry_limit(is_bot) || over_budget {
             let outcome = if kind == ErrorKind::NoTickets {
                 Outcome::LeftSoldOut
             } else {
@@ -346,12 +352,34 @@ impl World {
             };
             return self.finish(now, fan, outcome);
         }
-        let delay = if record.is_bot {
-            self.params.bot_interval
-        } else {
-            self.samplers.retry_delay.sample(&mut self.rng.behaviour)
+        let delay = match (&self.params.backoff, is_bot) {
+            (_, true) => self.params.bot_interval,
+            (Some(backoff), false) => {
+                backoff.delay(u32::from(errors) - 1, last_delay, &mut self.rng.behaviour)
+            }
+            (None, false) => self.samplers.retry_delay.sample(&mut self.rng.behaviour),
         };
+        self.fans[fan as usize].last_delay = delay;
         self.schedule_act(now, fan, delay, scheduler);
+    }
+
+    /// Errors a fan or bot tolerates.
+    fn retry_limit(&self, is_bot: bool) -> u16 {
+        match (&self.params.backoff, is_bot) {
+            (_, true) => self.params.bot_attempts,
+            (Some(backoff), false) => backoff
+                .max_attempts
+                .saturating_sub(1)
+                .min(u32::from(u16::MAX)) as u16,
+            (None, false) => self.params.retry_attempts,
+        }
+    }
+
+    /// A successful response earns the fans' retry budget its tokens.
+    fn note_success(&mut self) {
+        if let Some(budget) = self.retry_budget.as_mut() {
+            budget.on_success();
+        }
     }
 
     /// The journey ends with `outcome`.

@@ -110,6 +110,7 @@ fn new_fan(spec: &OnsaleSpec, arrived: Time, is_bot: bool, rng: &mut Rng) -> Fan
         sequence: 0,
         max_price_minor,
         errors: 0,
+        last_delay: Span::ZERO,
         show,
         tickets: tickets.min(255) as u8,
         bought: 0,

@@ -32,6 +32,7 @@ pub struct Params {
     pub cdn_hit_ratio: f64,
     pub cdn_capacity_per_s: f64,
     pub retry_attempts: u16,
+    pub backoff: Option<crate::resilience::RetrySpec>,
     pub bot_attempts: u16,
     pub bot_interval: Span,
     pub poll_interval_s: f64,
@@ -93,6 +94,8 @@ pub struct World {
     pub database_outage_started: Time,
     pub incidents: Vec<Incident>,
     pub operations: Operations,
+    /// The fans' shared retry budget, if any.
+    pub retry_budget: Option<crate::resilience::RetryBudget>,
     /// When the run started (the waiting room's opening).
     pub start: Time,
 }
@@ -123,6 +126,7 @@ impl World {
                 cdn_hit_ratio: spec.cdn.hit_ratio,
                 cdn_capacity_per_s: spec.cdn.capacity_per_s,
                 retry_attempts: spec.demand.retry.attempts.min(u16::MAX as u32) as u16,
+                backoff: spec.demand.retry.backoff.clone(),
                 bot_attempts: spec.bots.attempts.min(u16::MAX as u32) as u16,
                 bot_interval: spec.bots.request_interval.span(),
                 poll_interval_s: spec.waiting_room.poll_interval.as_secs_f64(),
@@ -187,6 +191,12 @@ impl World {
             database_outage_started: Time(i64::MIN),
             incidents: Vec::new(),
             operations: Operations::new(spec),
+            retry_budget: spec
+                .demand
+                .retry
+                .budget
+                .as_ref()
+                .map(crate::resilience::RetryBudget::new),
             start: Time(spec.waiting_room.opens.0.0.min(0)),
         })
     }

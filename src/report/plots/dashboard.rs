@@ -266,6 +266,11 @@ fn panels(series: &Timeseries, bucket: usize) -> Vec<Panel> {
         ),
     ];
     panels.retain(|panel| !panel.lines.is_empty());
+    // Instances only tell a story when something changed them (autoscaling, a runbook).
+    let instances = series.column("app_instances").unwrap_or(&[]);
+    if instances.windows(2).all(|pair| pair[0] == pair[1]) {
+        panels.retain(|panel| !panel.title.starts_with("App instances"));
+    }
     panels
 }
 
