@@ -18,7 +18,7 @@ pub use distribution::DistributionSpec;
 pub use duration::{DURATION_FORMAT, Duration, parse_duration};
 pub use error::{Invalid, ModelError};
 pub use fault::{Component, FaultKind, FaultSpec, RandomFaultSpec};
-pub use load::{LoadedModel, ModelSpec, OnsaleModel, load, parse};
+pub use load::{LoadedModel, ModelSpec, OnsaleModel, deserialize_toml, load, parse};
 pub use network::{NetworkSpec, RouteSpec, SourceSpec, StationSpec};
 pub use onsale::{
     AppSpec, BotSpec, CdnSpec, DatabaseSpec, DemandSpec, EndpointServiceSpec, OnsaleSpec,

@@ -19,6 +19,21 @@ pub fn csv_bytes<T: serde::Serialize>(rows: &[T]) -> Result<Vec<u8>> {
         .map_err(|error| anyhow::anyhow!("{error}"))
 }
 
+/// Runs every replication of `provenance` with a progress bar, in replication
+/// order; the first failure fails the command with the seed that replays it.
+pub fn replicate_runs<T, E, F>(provenance: &Provenance, run: F) -> Result<Vec<T>>
+where
+    T: Send,
+    E: std::error::Error + Send + Sync + 'static,
+    F: Fn(crate::engine::Streams) -> std::result::Result<T, E> + Sync,
+{
+    let progress = progress_bar(provenance.replications);
+    let results =
+        crate::replication::replicate(provenance.seed, provenance.replications, &progress, run);
+    progress.finish_and_clear();
+    collect_runs(results, provenance)
+}
+
 /// The first failed replication fails the command, naming the seed that replays it.
 pub fn collect_runs<T, E: std::error::Error + Send + Sync + 'static>(
     results: Vec<Result<T, E>>,

@@ -5,9 +5,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::Args;
 
-use super::output::{collect_runs, csv_bytes, progress_bar, write_output};
+use super::output::{csv_bytes, replicate_runs, write_output};
 use crate::model::{self, Invalid, ModelError, ModelSpec, NetworkSpec, OnsaleModel, ServiceSpec};
-use crate::replication::replicate;
 use crate::report::{
     Provenance, network_summary, onsale_summary, onsale_table, service_summary, service_table,
     station_table,
@@ -71,15 +70,7 @@ pub fn run_model(args: RunArgs) -> Result<()> {
 }
 
 fn run_network(spec: &NetworkSpec, provenance: &Provenance, out_dir: &Path) -> Result<()> {
-    let progress = progress_bar(provenance.replications);
-    let results = replicate(
-        provenance.seed,
-        provenance.replications,
-        &progress,
-        |streams| network::run(spec, &streams),
-    );
-    progress.finish_and_clear();
-    let reports = collect_runs(results, provenance)?;
+    let reports = replicate_runs(provenance, |streams| network::run(spec, &streams))?;
     let summary = network_summary(provenance, &reports);
     let path = write_output(
         out_dir,
@@ -104,21 +95,13 @@ fn run_onsale(
         spec: model.spec.scaled(args.scale),
         venue: model.venue.clone(),
     };
-    let progress = progress_bar(provenance.replications);
-    let results = replicate(
-        provenance.seed,
-        provenance.replications,
-        &progress,
-        |streams| {
-            onsale::run(
-                &scaled,
-                &streams,
-                args.journeys && streams.replication() == 0,
-            )
-        },
-    );
-    progress.finish_and_clear();
-    let reports = collect_runs(results, provenance)?;
+    let reports = replicate_runs(provenance, |streams| {
+        onsale::run(
+            &scaled,
+            &streams,
+            args.journeys && streams.replication() == 0,
+        )
+    })?;
     let summary = onsale_summary(provenance, &reports, args.scale);
     write_output(
         out_dir,
@@ -151,15 +134,7 @@ fn run_onsale(
 }
 
 fn run_service(spec: &ServiceSpec, provenance: &Provenance, out_dir: &Path) -> Result<()> {
-    let progress = progress_bar(provenance.replications);
-    let results = replicate(
-        provenance.seed,
-        provenance.replications,
-        &progress,
-        |streams| service::run(spec, &streams),
-    );
-    progress.finish_and_clear();
-    let reports = collect_runs(results, provenance)?;
+    let reports = replicate_runs(provenance, |streams| service::run(spec, &streams))?;
     let summary = service_summary(provenance, &reports);
     write_output(
         out_dir,

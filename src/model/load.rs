@@ -136,18 +136,21 @@ fn load_venue(model_path: &Path, spec: &OnsaleSpec) -> Result<seat_core::VenueSp
     Ok(venue_spec)
 }
 
+/// Deserializes TOML text; an error comes as (field path, message with line and column).
+pub fn deserialize_toml<T: DeserializeOwned>(text: &str) -> Result<T, (String, String)> {
+    let message = |error: toml::de::Error| error.to_string().trim_end().to_owned();
+    let deserializer =
+        toml::Deserializer::parse(text).map_err(|error| ("(syntax)".to_owned(), message(error)))?;
+    serde_path_to_error::deserialize(deserializer)
+        .map_err(|error| (error.path().to_string(), message(error.into_inner())))
+}
+
 /// Deserializes with the field path of any error.
 fn deserialize<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, ModelError> {
-    let parse_error = |field: String, error: toml::de::Error| ModelError::Parse {
+    deserialize_toml(text).map_err(|(field, message)| ModelError::Parse {
         path: path.to_owned(),
         field,
-        message: error.to_string().trim_end().to_owned(),
-    };
-    let deserializer =
-        toml::Deserializer::parse(text).map_err(|error| parse_error("(syntax)".into(), error))?;
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let field = error.path().to_string();
-        parse_error(field, error.into_inner())
+        message,
     })
 }
 

@@ -345,15 +345,9 @@ fn plan_spec(plan: PlanFile, replications: u64) -> Result<PlanSpec, Invalid> {
 
 /// Deserializes with the field path of any error.
 fn deserialize<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, SweepError> {
-    let parse_error = |field: String, error: toml::de::Error| SweepError::Parse {
+    crate::model::deserialize_toml(text).map_err(|(field, message)| SweepError::Parse {
         path: path.to_owned(),
         field,
-        message: error.to_string().trim_end().to_owned(),
-    };
-    let deserializer =
-        toml::Deserializer::parse(text).map_err(|error| parse_error("(syntax)".into(), error))?;
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let field = error.path().to_string();
-        parse_error(field, error.into_inner())
+        message,
     })
 }
