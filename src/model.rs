@@ -25,6 +25,7 @@ pub use onsale::{
     PaymentSpec, RetrySpec, SaleSpec, VenueRef, WaitingRoomMode, WaitingRoomSpec,
 };
 pub use operations::{
-    ActionKind, AdaptiveOutflowSpec, AlertSpec, AutoscaleSpec, RunbookSpec, ScaleMetric, ShedSpec,
+    ActionKind, AdaptiveOutflowSpec, AlertSpec, AutoscaleSpec, RateLimitSpec, RunbookSpec,
+    ScaleMetric, ShedSpec,
 };
 pub use service::{CapacityDropSpec, ClientSpec, LoadSpec, ServerSpec, ServiceSpec, SpikeSpec};

@@ -8,7 +8,9 @@ use super::distribution::DistributionSpec;
 use super::duration::Duration;
 use super::error::Invalid;
 use super::fault::{FaultSpec, RandomFaultSpec};
-use super::operations::{AdaptiveOutflowSpec, AlertSpec, AutoscaleSpec, RunbookSpec, ShedSpec};
+use super::operations::{
+    AdaptiveOutflowSpec, AlertSpec, AutoscaleSpec, RateLimitSpec, RunbookSpec, ShedSpec,
+};
 use crate::resilience::BreakerSpec;
 
 /// An on-sale model file.
@@ -266,6 +268,9 @@ pub struct AppSpec {
     /// Horizontal autoscaling.
     #[serde(default)]
     pub autoscale: Option<AutoscaleSpec>,
+    /// Per-session rate limiting.
+    #[serde(default)]
+    pub rate_limit: Option<RateLimitSpec>,
 }
 
 /// Service time of each app endpoint.
@@ -613,6 +618,9 @@ impl OnsaleSpec {
         }
         for (index, runbook) in self.runbooks.iter().enumerate() {
             runbook.validate(&format!("runbook[{index}]"), &self.alerts)?;
+        }
+        if let Some(rate_limit) = &self.app.rate_limit {
+            rate_limit.validate("app.rate_limit")?;
         }
         if let Some(autoscale) = &self.app.autoscale {
             autoscale.validate("app.autoscale")?;

@@ -77,6 +77,35 @@ pub struct ShedSpec {
     pub queue_delay: Option<Duration>,
 }
 
+/// Per-session rate limiting in front of the origin (GCRA token bucket): requests beyond
+/// `per_s` with a burst of `burst` are refused at once (HTTP 429).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitSpec {
+    /// Sustained requests per second per session.
+    pub per_s: f64,
+    /// Requests allowed back to back.
+    pub burst: u32,
+}
+
+impl RateLimitSpec {
+    /// Checks the limiter.
+    pub fn validate(&self, field: &str) -> Result<(), Invalid> {
+        Invalid::check(
+            self.per_s.is_finite() && self.per_s > 0.0,
+            format!("{field}.per_s"),
+            self.per_s,
+            "a rate > 0",
+        )?;
+        Invalid::check(
+            self.burst >= 1,
+            format!("{field}.burst"),
+            self.burst,
+            "an integer ≥ 1",
+        )
+    }
+}
+
 /// What the autoscaler watches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -32,11 +32,13 @@ pub enum ErrorKind {
     Shed,
     /// The circuit breaker on database calls was open (fail fast).
     BreakerOpen,
+    /// Over the per-session rate limit (HTTP 429).
+    RateLimited,
 }
 
 impl ErrorKind {
     /// Every kind, in report order.
-    pub const ALL: [ErrorKind; 11] = [
+    pub const ALL: [ErrorKind; 12] = [
         ErrorKind::Rejected,
         ErrorKind::Timeout,
         ErrorKind::SeatTaken,
@@ -48,6 +50,7 @@ impl ErrorKind {
         ErrorKind::Unavailable,
         ErrorKind::Shed,
         ErrorKind::BreakerOpen,
+        ErrorKind::RateLimited,
     ];
 
     /// True for failures of the system (what an SRE counts in an error rate), false
@@ -77,6 +80,7 @@ impl ErrorKind {
             ErrorKind::Unavailable => "unavailable",
             ErrorKind::Shed => "shed",
             ErrorKind::BreakerOpen => "breaker_open",
+            ErrorKind::RateLimited => "rate_limited",
         }
     }
 }
@@ -155,7 +159,7 @@ pub struct OnsaleMetrics {
     /// The same, for the current second.
     second_latency: [Histogram; 5],
     /// Errors by kind.
-    pub errors: [u64; 11],
+    pub errors: [u64; 12],
     /// Responses that reached a client that had already given up.
     pub wasted_responses: u64,
     /// Holds placed for a client that had already given up.
@@ -185,7 +189,7 @@ impl OnsaleMetrics {
             requests: [0; 5],
             latency: Default::default(),
             second_latency: Default::default(),
-            errors: [0; 11],
+            errors: [0; 12],
             wasted_responses: 0,
             ghost_holds: 0,
             wasted_admissions: 0,

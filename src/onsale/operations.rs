@@ -76,6 +76,8 @@ pub struct Operations {
     pub shed_queue_delay: Option<Span>,
     /// Breaker on calls to the primary.
     pub breaker: Option<CircuitBreaker>,
+    /// Per-session rate limit: (emission interval, burst tolerance).
+    pub rate_limit: Option<(Span, Span)>,
     /// Instances serving.
     pub instances: u32,
     /// Instances booting.
@@ -98,6 +100,13 @@ impl Operations {
             shed_queue_length: shed.and_then(|s| s.queue_length),
             shed_queue_delay: shed.and_then(|s| s.queue_delay).map(|d| d.span()),
             breaker: spec.database.breaker.as_ref().map(CircuitBreaker::new),
+            rate_limit: spec.app.rate_limit.as_ref().map(|limit| {
+                let interval = Span::from_secs_f64(1.0 / limit.per_s);
+                (
+                    interval,
+                    Span(interval.0.saturating_mul(i64::from(limit.burst) - 1)),
+                )
+            }),
             instances: spec.app.servers,
             booting: 0,
             instance_seconds: 0.0,
@@ -324,6 +333,28 @@ impl World {
         self.metrics.on_response(request.endpoint, Span::ZERO);
         self.fail(now, request, ErrorKind::Shed, scheduler);
         true
+    }
+
+    /// Over the session's rate limit? GCRA: allowed while the theoretical arrival
+    /// time is at most `burst − 1` intervals ahead of now. True when refused.
+    pub(super) fn rate_limited(
+        &mut self,
+        now: Time,
+        request: Request,
+        scheduler: &mut Scheduler<Event>,
+    ) -> bool {
+        let Some((interval, tolerance)) = self.operations.rate_limit else {
+            return false;
+        };
+        let fan = &mut self.fans[request.fan as usize];
+        let tat = fan.rate_limit_tat.max(now);
+        if tat.since(now) > tolerance {
+            self.metrics.on_response(request.endpoint, Span::ZERO);
+            self.fail(now, request, ErrorKind::RateLimited, scheduler);
+            return true;
+        }
+        fan.rate_limit_tat = tat + interval;
+        false
     }
 
     /// Drop a request that already waited too long, without doing its work.

@@ -300,7 +300,9 @@ impl World {
             scheduler.after(latency, Event::CdnResponds(request));
             return;
         }
-        if self.shed_on_arrival(now, request, scheduler) {
+        if self.rate_limited(now, request, scheduler)
+            || self.shed_on_arrival(now, request, scheduler)
+        {
             return;
         }
         match self.app.arrive(now, request) {

@@ -198,3 +198,34 @@ fn autoscaler_respects_sync_and_boot_lags() {
     let peak = rows.iter().map(|r| r.1).max().unwrap();
     assert!(peak <= 40 && peak > 2);
 }
+
+/// A GCRA limit of 0.5 requests/s with a burst of 3 refuses the bots' 2/s
+/// retries; a limit nobody reaches refuses nothing.
+#[test]
+fn per_session_rate_limit_refuses_only_beyond_its_budget() {
+    let limited = |per_s: &str| {
+        baseline().replace(
+            "timeout = \"15s\"\n",
+            &format!("timeout = \"15s\"\nrate_limit = {{ per_s = {per_s}, burst = 3 }}\n"),
+        )
+    };
+    let tight = metrics(&run_text(
+        "rate-limit-tight",
+        &limited("0.5"),
+        &["--scale", "0.2", "--seed", "6"],
+    ));
+    assert!(
+        tight["errors_rate_limited"].as_f64().unwrap() > 0.0,
+        "nothing refused at 0.5/s (seed 6)"
+    );
+    let loose = metrics(&run_text(
+        "rate-limit-loose",
+        &limited("1000.0"),
+        &["--scale", "0.2", "--seed", "6"],
+    ));
+    assert_eq!(
+        loose["errors_rate_limited"].as_f64().unwrap(),
+        0.0,
+        "a 1000/s limit refused requests (seed 6)"
+    );
+}
