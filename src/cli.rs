@@ -30,6 +30,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 pub use bench::mm1_spec;
+pub use output::BadInput;
 
 /// sellout: a deterministic discrete-event simulator of high-demand ticket on-sales.
 ///

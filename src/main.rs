@@ -13,7 +13,8 @@ fn main() -> ExitCode {
             let bad_sweep_input = error
                 .downcast_ref::<sellout::sweep::SweepError>()
                 .is_some_and(sellout::sweep::SweepError::is_bad_input);
-            if error.downcast_ref::<ModelError>().is_some() || bad_sweep_input {
+            let bad_input = error.downcast_ref::<sellout::cli::BadInput>().is_some();
+            if error.downcast_ref::<ModelError>().is_some() || bad_sweep_input || bad_input {
                 ExitCode::from(2)
             } else {
                 ExitCode::from(1)

@@ -19,6 +19,11 @@ pub fn csv_bytes<T: serde::Serialize>(rows: &[T]) -> Result<Vec<u8>> {
         .map_err(|error| anyhow::anyhow!("{error}"))
 }
 
+/// Input the user must fix (a wrong directory, a wrong flag): exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadInput(pub String);
+
 /// Runs every replication of `provenance` with a progress bar, in replication
 /// order; the first failure fails the command with the seed that replays it.
 pub fn replicate_runs<T, E, F>(provenance: &Provenance, run: F) -> Result<Vec<T>>

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::Args;
 use serde_json::Value;
 
@@ -65,20 +65,21 @@ fn write_report(dir: &Path) -> Result<Vec<PathBuf>> {
 
 fn read_summary(dir: &Path) -> Result<Value> {
     let path = dir.join("summary.json");
-    let bytes = std::fs::read(&path).with_context(|| {
-        format!(
-            "cannot read {}: `sellout report` needs the output directory of `sellout run MODEL --out DIR`",
+    let bytes = std::fs::read(&path).map_err(|error| {
+        super::output::BadInput(format!(
+            "cannot read {}: {error}: `sellout report` needs the output directory of `sellout run MODEL --out DIR`",
             path.display()
-        )
+        ))
     })?;
     let summary: Value = serde_json::from_slice(&bytes)
         .with_context(|| format!("{} is not JSON", path.display()))?;
     if summary["kind"] != "onsale" {
-        bail!(
+        return Err(super::output::BadInput(format!(
             "{}: kind is {}, but dashboards and postmortems are for on-sale runs (kind = \"onsale\")",
             path.display(),
             summary["kind"]
-        );
+        ))
+        .into());
     }
     Ok(summary)
 }

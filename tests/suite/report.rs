@@ -114,7 +114,11 @@ fn report_puts_recorded_incidents_on_the_timeline_and_is_reproducible() {
 fn report_refuses_directories_without_an_onsale_run() {
     let empty = scratch("report-empty");
     let output = sellout(&["report", empty.to_str().unwrap()]);
-    assert!(!output.status.success());
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "a directory without a run is bad input"
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains("summary.json") && stderr.contains("sellout run"),
