@@ -3,7 +3,8 @@
 
 use serde_json::Value;
 
-fn number(metrics: &Value, key: &str) -> Option<(f64, Option<f64>)> {
+/// A metric that is a number, or `{ mean, ci95 }` as (mean, half-width).
+pub(super) fn number(metrics: &Value, key: &str) -> Option<(f64, Option<f64>)> {
     match metrics.get(key)? {
         Value::Number(number) => Some((number.as_f64()?, None)),
         Value::Object(estimate) => {
@@ -16,7 +17,8 @@ fn number(metrics: &Value, key: &str) -> Option<(f64, Option<f64>)> {
     }
 }
 
-fn show(metrics: &Value, key: &str, format: fn(f64) -> String) -> String {
+/// A metric formatted as `x` or `x ±h`; `-` when absent.
+pub(super) fn show(metrics: &Value, key: &str, format: fn(f64) -> String) -> String {
     match number(metrics, key) {
         Some((value, None)) => format(value),
         Some((value, Some(half))) => format!("{} ±{}", format(value), format(half)),

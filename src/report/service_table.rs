@@ -3,20 +3,7 @@
 use serde_json::Value;
 
 fn value(metrics: &Value, key: &str) -> String {
-    match metrics.get(key) {
-        Some(Value::Number(number)) => format!("{:.2}", number.as_f64().unwrap_or(f64::NAN)),
-        Some(Value::Object(estimate)) => {
-            let mean = estimate
-                .get("mean")
-                .and_then(Value::as_f64)
-                .unwrap_or(f64::NAN);
-            let bounds = estimate.get("ci95").and_then(Value::as_array);
-            let low = bounds.and_then(|b| b.first()?.as_f64()).unwrap_or(f64::NAN);
-            let high = bounds.and_then(|b| b.get(1)?.as_f64()).unwrap_or(f64::NAN);
-            format!("{mean:.2} ±{:.2}", (high - low) / 2.0)
-        }
-        _ => "-".to_owned(),
-    }
+    super::onsale_table::show(metrics, key, |x| format!("{x:.2}"))
 }
 
 /// A few lines from `summary.json` of a service model.

@@ -13,28 +13,6 @@ const COLUMNS: [(&str, &str); 7] = [
     ("in_system_mean", "L"),
 ];
 
-/// Formats a metric that is either a number or `{mean, ci95}`.
-fn cell(value: Option<&Value>) -> String {
-    match value {
-        Some(Value::Number(number)) => format_number(number.as_f64().unwrap_or(f64::NAN)),
-        Some(Value::Object(estimate)) => {
-            let mean = estimate
-                .get("mean")
-                .and_then(Value::as_f64)
-                .unwrap_or(f64::NAN);
-            let bounds = estimate.get("ci95").and_then(Value::as_array);
-            let low = bounds.and_then(|b| b.first()?.as_f64()).unwrap_or(f64::NAN);
-            let high = bounds.and_then(|b| b.get(1)?.as_f64()).unwrap_or(f64::NAN);
-            format!(
-                "{} ±{}",
-                format_number(mean),
-                format_number((high - low) / 2.0)
-            )
-        }
-        _ => "-".to_owned(),
-    }
-}
-
 fn format_number(x: f64) -> String {
     if x == x.trunc() && x.abs() < 1e15 {
         format!("{x:.0}")
@@ -54,7 +32,9 @@ pub fn station_table(stations: &Value) -> String {
     ];
     if let Some(map) = stations.as_object() {
         for (name, metrics) in map {
-            let cells = COLUMNS.iter().map(|(key, _)| cell(metrics.get(*key)));
+            let cells = COLUMNS
+                .iter()
+                .map(|(key, _)| super::onsale_table::show(metrics, key, format_number));
             rows.push(std::iter::once(name.clone()).chain(cells).collect());
         }
     }
