@@ -103,16 +103,7 @@ fn run_onsale(
         )
     })?;
     let summary = onsale_summary(provenance, &reports, args.scale);
-    write_output(
-        out_dir,
-        "summary.json",
-        &serde_json::to_vec_pretty(&summary)?,
-    )?;
-    write_output(
-        out_dir,
-        "timeseries.csv",
-        &csv_bytes(&reports[0].timeseries)?,
-    )?;
+    write_summary_and_timeseries(out_dir, &summary, &reports[0].timeseries)?;
     write_output(
         out_dir,
         "incidents.csv",
@@ -136,16 +127,7 @@ fn run_onsale(
 fn run_service(spec: &ServiceSpec, provenance: &Provenance, out_dir: &Path) -> Result<()> {
     let reports = replicate_runs(provenance, |streams| service::run(spec, &streams))?;
     let summary = service_summary(provenance, &reports);
-    write_output(
-        out_dir,
-        "summary.json",
-        &serde_json::to_vec_pretty(&summary)?,
-    )?;
-    write_output(
-        out_dir,
-        "timeseries.csv",
-        &csv_bytes(&reports[0].timeseries)?,
-    )?;
+    write_summary_and_timeseries(out_dir, &summary, &reports[0].timeseries)?;
     say_raw!("{}", service_table(&summary));
     say!(
         "wrote {}/summary.json and timeseries.csv (replication 0)",
@@ -160,4 +142,19 @@ fn incidents_csv(incidents: &[onsale::Incident]) -> Result<Vec<u8>> {
         return Ok(b"t_s,kind,component,detail\n".to_vec());
     }
     csv_bytes(incidents)
+}
+
+/// summary.json and replication 0's timeseries.csv, written by every kind that has a time series.
+fn write_summary_and_timeseries<T: serde::Serialize>(
+    out_dir: &Path,
+    summary: &serde_json::Value,
+    timeseries: &[T],
+) -> Result<()> {
+    write_output(
+        out_dir,
+        "summary.json",
+        &serde_json::to_vec_pretty(summary)?,
+    )?;
+    write_output(out_dir, "timeseries.csv", &csv_bytes(timeseries)?)?;
+    Ok(())
 }
