@@ -1,33 +1,49 @@
 //! The `onsale` model: fans and bots, the waiting room, CDN, app servers,
-//! database with the real seat core, read replicas and the payment provider.
+//! database with the real seat core, read replicas and the payment provider,
+//! each a component in `components/`, assembled by `World` from the model file.
 //!
 //! ```text
-//! fan ──▶ CDN ─miss─▶ app pool ──▶ (waiting room) ──▶ app: seat map ──▶ replica (stale view)
-//!                                                     app: hold/confirm ──▶ primary DB ──▶ seat-core(now)
-//!                                                     app: payment ──▶ payment provider
+//! fan ──▶ waiting room ──▶ each request along its route (model `[routes]`, or by default):
+//!   event_page: cdn ─miss─▶ app
+//!   seat_map:   app ──▶ (cache) ──▶ replicas (a stale view)
+//!   hold:       app ──▶ database ──▶ seat-core(now)
+//!   payment:    app ──▶ payment provider
+//!   confirm:    app ──▶ database ──▶ seat-core(now)
 //! ```
 
+mod components;
+mod controls;
 mod event;
 mod fan;
 mod faults;
 mod incidents;
 mod inventory;
-mod journey;
 mod metrics;
-mod operations;
 mod population;
 mod report;
-mod waiting_room;
+mod request;
+mod routes;
 mod world;
 
-pub use event::{Endpoint, Event};
+pub use event::Event;
 pub use fan::{Fan, Outcome};
 pub use incidents::Incident;
-pub use metrics::{ErrorKind, SecondRow};
+pub use metrics::{Column, ErrorKind, Series};
 pub use report::{JourneyRow, OnsaleReport, RunCheckError};
+pub use request::Endpoint;
+pub use routes::Routes;
 
 use crate::engine::{Limits, Simulation, Streams, Time};
-use crate::model::OnsaleModel;
+use crate::model::{Invalid, OnsaleModel, OnsaleSpec};
+
+/// The names of the time-series columns a run of `spec` writes (alerts may watch them).
+pub fn timeseries_columns(spec: &OnsaleSpec) -> Result<Vec<String>, Invalid> {
+    let routes = Routes::build(spec)?;
+    Ok(world::columns(&routes)
+        .iter()
+        .map(|column| column.name.to_owned())
+        .collect())
+}
 
 /// Runs one replication of a validated on-sale model.
 /// With `journeys`, the report carries one row per fan.

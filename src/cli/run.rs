@@ -103,7 +103,7 @@ fn run_onsale(
         )
     })?;
     let summary = onsale_summary(provenance, &reports, args.scale);
-    write_summary_and_timeseries(out_dir, &summary, &reports[0].timeseries)?;
+    write_summary_and_timeseries(out_dir, &summary, &reports[0].timeseries.to_csv()?)?;
     write_output(
         out_dir,
         "incidents.csv",
@@ -127,7 +127,7 @@ fn run_onsale(
 fn run_service(spec: &ServiceSpec, provenance: &Provenance, out_dir: &Path) -> Result<()> {
     let reports = replicate_runs(provenance, |streams| service::run(spec, &streams))?;
     let summary = service_summary(provenance, &reports);
-    write_summary_and_timeseries(out_dir, &summary, &reports[0].timeseries)?;
+    write_summary_and_timeseries(out_dir, &summary, &csv_bytes(&reports[0].timeseries)?)?;
     say_raw!("{}", service_table(&summary));
     say!(
         "wrote {}/summary.json and timeseries.csv (replication 0)",
@@ -145,16 +145,16 @@ fn incidents_csv(incidents: &[onsale::Incident]) -> Result<Vec<u8>> {
 }
 
 /// summary.json and replication 0's timeseries.csv, written by every kind that has a time series.
-fn write_summary_and_timeseries<T: serde::Serialize>(
+fn write_summary_and_timeseries(
     out_dir: &Path,
     summary: &serde_json::Value,
-    timeseries: &[T],
+    timeseries: &[u8],
 ) -> Result<()> {
     write_output(
         out_dir,
         "summary.json",
         &serde_json::to_vec_pretty(summary)?,
     )?;
-    write_output(out_dir, "timeseries.csv", &csv_bytes(timeseries)?)?;
+    write_output(out_dir, "timeseries.csv", timeseries)?;
     Ok(())
 }

@@ -20,10 +20,28 @@ pub enum Component {
     Cdn,
     /// The payment provider.
     Payment,
+    /// The cache in front of seat-map reads (`[cache]`).
+    Cache,
+    /// The access-code check (`[access_check]`).
+    AccessCheck,
 }
 
 impl Component {
-    /// Name used in outputs.
+    /// How many components there are: the size of per-component arrays.
+    pub const COUNT: usize = 7;
+
+    /// Every component, in output order.
+    pub const ALL: [Component; Component::COUNT] = [
+        Component::App,
+        Component::Database,
+        Component::Replicas,
+        Component::Cdn,
+        Component::Payment,
+        Component::Cache,
+        Component::AccessCheck,
+    ];
+
+    /// Name used in outputs, model files and `[routes]`.
     pub fn name(self) -> &'static str {
         match self {
             Component::App => "app",
@@ -31,7 +49,21 @@ impl Component {
             Component::Replicas => "replicas",
             Component::Cdn => "cdn",
             Component::Payment => "payment",
+            Component::Cache => "cache",
+            Component::AccessCheck => "access_check",
         }
+    }
+
+    /// The component called `name`, if any.
+    pub fn named(name: &str) -> Option<Component> {
+        Component::ALL
+            .into_iter()
+            .find(|component| component.name() == name)
+    }
+
+    /// Index into per-component arrays.
+    pub fn index(self) -> usize {
+        self as usize
     }
 }
 
@@ -115,9 +147,8 @@ pub struct RandomFaultSpec {
 fn applies(kind: FaultKind, component: Component) -> bool {
     use Component::*;
     match kind {
-        FaultKind::Crash | FaultKind::CapacityDrop => {
-            matches!(component, App | Database | Replicas)
-        }
+        FaultKind::Crash => matches!(component, App | Database | Replicas | Cache | AccessCheck),
+        FaultKind::CapacityDrop => matches!(component, App | Database | Replicas | AccessCheck),
         FaultKind::AddedLatency | FaultKind::ErrorRate => true,
         FaultKind::DbFailover => component == Database,
         FaultKind::CdnOutage => component == Cdn,
@@ -133,7 +164,16 @@ impl FaultSpec {
             applies(self.kind, self.component),
             format!("{field}.component"),
             self.component.name(),
-            format!("a component that a {:?} fault applies to", self.kind),
+            format!(
+                "a component that a {} fault applies to: {}",
+                self.kind.name(),
+                Component::ALL
+                    .into_iter()
+                    .filter(|component| applies(self.kind, *component))
+                    .map(|component| format!("\"{}\"", component.name()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         )?;
         Invalid::check(
             self.duration.0.0 > 0,

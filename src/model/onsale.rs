@@ -46,6 +46,15 @@ pub struct OnsaleSpec {
     pub database: DatabaseSpec,
     /// The payment provider.
     pub payment: PaymentSpec,
+    /// A cache (Redis-like) in front of seat-map reads.
+    #[serde(default)]
+    pub cache: Option<CacheSpec>,
+    /// An access-code check (presale or Verified Fan codes) at admission.
+    #[serde(default)]
+    pub access_check: Option<AccessCheckSpec>,
+    /// Each endpoint's path through the components; unset endpoints take the default.
+    #[serde(default)]
+    pub routes: RoutesSpec,
     /// Scheduled faults.
     #[serde(default, rename = "fault")]
     pub faults: Vec<FaultSpec>,
@@ -287,6 +296,70 @@ pub struct EndpointServiceSpec {
     pub payment: DistributionSpec,
     /// Confirming the order.
     pub confirm: DistributionSpec,
+    /// Checking an access code, when the route passes the app (default: as event_page).
+    #[serde(default)]
+    pub access_code: Option<DistributionSpec>,
+}
+
+/// Each endpoint's route: the components a request passes, in order. The last
+/// one answers it; every one before it passes the request on (and, for a pool,
+/// holds a worker until the answer comes back).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoutesSpec {
+    /// Default `["cdn", "app"]`.
+    #[serde(default)]
+    pub event_page: Option<Vec<String>>,
+    /// Default `["app", "replicas"]`, or `["app", "cache", "replicas"]` with a `[cache]`.
+    #[serde(default)]
+    pub seat_map: Option<Vec<String>>,
+    /// Default `["app", "database"]`.
+    #[serde(default)]
+    pub hold: Option<Vec<String>>,
+    /// Default `["app", "payment"]`.
+    #[serde(default)]
+    pub payment: Option<Vec<String>>,
+    /// Default `["app", "database"]`.
+    #[serde(default)]
+    pub confirm: Option<Vec<String>>,
+    /// Default `["access_check"]` with an `[access_check]`; none without.
+    #[serde(default)]
+    pub access_code: Option<Vec<String>>,
+}
+
+/// A Redis-like cache of seat maps, one entry per show.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CacheSpec {
+    /// How long an entry serves before it must be fetched again.
+    pub ttl: Duration,
+    /// Entries kept; the oldest-filled entry is evicted beyond it.
+    #[serde(default = "ten_thousand")]
+    pub capacity: u32,
+    /// Time to answer a hit.
+    pub hit_latency: DistributionSpec,
+    /// One miss fetches; concurrent misses for the same entry wait for it (leases).
+    #[serde(default)]
+    pub coalescing: bool,
+}
+
+fn ten_thousand() -> u32 {
+    10_000
+}
+
+/// A service checking access codes: its own pool of workers and a bounded queue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessCheckSpec {
+    /// Checks served at once (servers × workers).
+    pub workers: u32,
+    /// Checks waiting for a worker; more are rejected at once (HTTP 503).
+    pub queue: u32,
+    /// Time of one check.
+    pub service: DistributionSpec,
+    /// Share of bots holding a valid code (fans always hold one).
+    #[serde(default)]
+    pub bot_valid_share: f64,
 }
 
 /// The database: a primary with a connection pool, and read replicas.
@@ -612,7 +685,7 @@ impl OnsaleSpec {
 
 impl OnsaleSpec {
     fn validate_operations(&self) -> Result<(), Invalid> {
-        let columns = crate::onsale::SecondRow::columns();
+        let columns = crate::onsale::timeseries_columns(self)?;
         for (index, alert) in self.alerts.iter().enumerate() {
             alert.validate(&format!("alert[{index}]"), &columns)?;
         }

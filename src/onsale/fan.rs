@@ -17,6 +17,8 @@ pub enum Step {
     Payment,
     /// Confirm the order.
     Confirm,
+    /// Have the access code checked (only with an access check).
+    AccessCode,
 }
 
 /// How a fan's on-sale ended.
@@ -90,8 +92,6 @@ pub struct Fan {
     pub max_price_minor: u64,
     /// Errors so far.
     pub errors: u16,
-    /// The rate limiter's theoretical arrival time for this session (GCRA).
-    pub rate_limit_tat: Time,
     /// The last retry delay (decorrelated jitter grows from it).
     pub last_delay: crate::engine::Span,
     /// The show they want.

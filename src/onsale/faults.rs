@@ -91,11 +91,11 @@ pub struct Health {
     /// The whole app pool is down.
     pub app_down: bool,
     /// Capacity left, per component (1 = healthy).
-    pub capacity: [f64; 5],
+    pub capacity: [f64; Component::COUNT],
     /// Extra latency per component.
-    pub added_latency: [Span; 5],
+    pub added_latency: [Span; Component::COUNT],
     /// Fraction of calls failing per component.
-    pub error_fraction: [f64; 5],
+    pub error_fraction: [f64; Component::COUNT],
     /// The primary database is unavailable.
     pub database_down: bool,
     /// The CDN serves nothing.
@@ -105,14 +105,14 @@ pub struct Health {
 }
 
 fn slot(component: Component) -> usize {
-    component as usize
+    component.index()
 }
 
 impl Health {
     /// The health implied by the `active` windows.
     pub fn of(windows: &[FaultWindow], active: &BTreeSet<usize>) -> Health {
         let mut health = Health {
-            capacity: [1.0; 5],
+            capacity: [1.0; Component::COUNT],
             ..Health::default()
         };
         for window in active.iter().map(|&index| &windows[index]) {
@@ -175,5 +175,52 @@ impl Health {
     pub fn fails(&self, component: Component, rng: &mut crate::engine::Rng) -> bool {
         let fraction = self.error_fraction[slot(component)];
         fraction > 0.0 && rng.random::<f64>() < fraction
+    }
+}
+
+/// The fault windows of a run, which are active, and their combined health.
+pub struct Faults {
+    windows: Vec<FaultWindow>,
+    active: BTreeSet<usize>,
+    health: Health,
+    /// Draws whether a call to a failing component fails (stream `faults:errors`).
+    rng: crate::engine::Rng,
+}
+
+impl Faults {
+    /// No fault active yet.
+    pub fn new(windows: Vec<FaultWindow>, streams: &Streams) -> Faults {
+        Faults {
+            windows,
+            active: BTreeSet::new(),
+            health: Health::of(&[], &BTreeSet::new()),
+            rng: streams.get("faults:errors"),
+        }
+    }
+
+    /// Every window, in model order then random ones.
+    pub fn windows(&self) -> &[FaultWindow] {
+        &self.windows
+    }
+
+    /// Window `index` opens (`starting`) or closes; the health is recomputed.
+    pub fn toggle(&mut self, index: usize, starting: bool) -> &Health {
+        if starting {
+            self.active.insert(index);
+        } else {
+            self.active.remove(&index);
+        }
+        self.health = Health::of(&self.windows, &self.active);
+        &self.health
+    }
+
+    /// The combined health now.
+    pub fn health(&self) -> &Health {
+        &self.health
+    }
+
+    /// Does this call to `component` fail? Draws only while it is failing.
+    pub fn fails(&mut self, component: Component) -> bool {
+        self.health.fails(component, &mut self.rng)
     }
 }

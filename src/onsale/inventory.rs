@@ -18,6 +18,8 @@ pub struct Inventory {
     shows: Vec<SeatCore>,
     general_admission: Option<SectionId>,
     replica_lag: Span,
+    /// The lag without faults.
+    base_replica_lag: Span,
     /// (show, tickets, split) → (read at, pick): a replica's view, refreshed once per lag.
     replica_view: BTreeMap<(u16, u8, bool), (Time, MapPick)>,
 }
@@ -42,6 +44,7 @@ impl Inventory {
                 .collect(),
             general_admission,
             replica_lag,
+            base_replica_lag: replica_lag,
             replica_view: BTreeMap::new(),
         })
     }
@@ -85,6 +88,11 @@ impl Inventory {
             .map(|s| s.seats.as_slice().to_vec());
         self.replica_view.insert(key, (now, pick.clone()));
         pick
+    }
+
+    /// The replicas' lag without faults.
+    pub fn base_replica_lag(&self) -> Span {
+        self.base_replica_lag
     }
 
     /// Replicas now lag by `lag` (a lag spike, or its end).

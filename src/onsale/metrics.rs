@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::event::Endpoint;
+use super::request::Endpoint;
 use crate::engine::{Span, Time};
 use crate::metrics::Histogram;
 
@@ -34,11 +34,16 @@ pub enum ErrorKind {
     BreakerOpen,
     /// Over the per-session rate limit (HTTP 429).
     RateLimited,
+    /// The access check refused the code (no code, a bad one, or a bot's).
+    AccessDenied,
 }
 
 impl ErrorKind {
+    /// How many kinds there are: the size of per-kind arrays.
+    pub const COUNT: usize = 13;
+
     /// Every kind, in report order.
-    pub const ALL: [ErrorKind; 12] = [
+    pub const ALL: [ErrorKind; ErrorKind::COUNT] = [
         ErrorKind::Rejected,
         ErrorKind::Timeout,
         ErrorKind::SeatTaken,
@@ -51,6 +56,7 @@ impl ErrorKind {
         ErrorKind::Shed,
         ErrorKind::BreakerOpen,
         ErrorKind::RateLimited,
+        ErrorKind::AccessDenied,
     ];
 
     /// True for failures of the system (what an SRE counts in an error rate), false
@@ -63,6 +69,7 @@ impl ErrorKind {
                 | ErrorKind::NoTickets
                 | ErrorKind::HoldExpired
                 | ErrorKind::PaymentDeclined
+                | ErrorKind::AccessDenied
         )
     }
 
@@ -81,85 +88,160 @@ impl ErrorKind {
             ErrorKind::Shed => "shed",
             ErrorKind::BreakerOpen => "breaker_open",
             ErrorKind::RateLimited => "rate_limited",
+            ErrorKind::AccessDenied => "access_denied",
         }
     }
 }
 
-/// One row of `timeseries.csv`: the second that ends at `t_s`.
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct SecondRow {
-    /// Seconds since the opening at the end of this second.
-    pub t_s: i64,
+/// A time-series column: its name and whether it holds whole numbers (counts,
+/// seconds), written as integers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Column {
+    /// Name in `timeseries.csv`.
+    pub name: &'static str,
+    /// A count (integer) rather than a real number.
+    pub count: bool,
+}
+
+impl Column {
+    /// A column of counts.
+    pub const fn count(name: &'static str) -> Column {
+        Column { name, count: true }
+    }
+
+    /// A column of real numbers.
+    pub const fn real(name: &'static str) -> Column {
+        Column { name, count: false }
+    }
+}
+
+/// The per-second time series of a run: columns chosen by the components
+/// present, one row per second, stored flat.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Series {
+    columns: Vec<Column>,
+    values: Vec<f64>,
+}
+
+/// One cell as `timeseries.csv` writes it.
+enum Cell {
+    Count(i64),
+    Real(f64),
+}
+
+impl Serialize for Cell {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            Cell::Count(value) => serializer.serialize_i64(value),
+            Cell::Real(value) => serializer.serialize_f64(value),
+        }
+    }
+}
+
+impl Series {
+    /// An empty series with these columns.
+    pub fn new(columns: Vec<Column>) -> Series {
+        Series {
+            columns,
+            values: Vec::new(),
+        }
+    }
+
+    /// The columns, in file order.
+    pub fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+
+    /// Index of column `name`.
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|column| column.name == name)
+    }
+
+    /// Appends a row; it has one value per column.
+    pub fn push(&mut self, row: &[f64]) {
+        assert_eq!(
+            row.len(),
+            self.columns.len(),
+            "a row must fill every column"
+        );
+        self.values.extend_from_slice(row);
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.values.len() / self.columns.len().max(1)
+    }
+
+    /// True without rows.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Row `index`.
+    pub fn row(&self, index: usize) -> &[f64] {
+        let width = self.columns.len();
+        &self.values[index * width..(index + 1) * width]
+    }
+
+    /// The last `count` rows (fewer if there are fewer).
+    pub fn last_rows(&self, count: usize) -> impl Iterator<Item = &[f64]> {
+        let len = self.len();
+        (len.saturating_sub(count)..len).map(|index| self.row(index))
+    }
+
+    /// Every value of column `index`, in time order.
+    pub fn column(&self, index: usize) -> impl Iterator<Item = f64> + '_ {
+        (0..self.len()).map(move |row| self.row(row)[index])
+    }
+
+    /// The series as `timeseries.csv` bytes: counts as integers, reals as floats.
+    pub fn to_csv(&self) -> Result<Vec<u8>, csv::Error> {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        writer.write_record(self.columns.iter().map(|column| column.name))?;
+        for index in 0..self.len() {
+            let cells: Vec<Cell> = self
+                .row(index)
+                .iter()
+                .zip(&self.columns)
+                .map(|(value, column)| {
+                    if column.count {
+                        Cell::Count(*value as i64)
+                    } else {
+                        Cell::Real(*value)
+                    }
+                })
+                .collect();
+            writer.serialize(cells)?;
+        }
+        writer
+            .into_inner()
+            .map_err(|error| csv::Error::from(error.into_error()))
+    }
+}
+
+/// What the journey counts in the current second.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SecondCounts {
     /// Fans and bots reaching the site.
     pub arrivals: u64,
     /// Requests issued (offered load).
     pub requests: u64,
-    /// Queue entries in the waiting room.
-    pub waiting_room_entries: u64,
-    /// Entries admitted.
-    pub admitted: u64,
-    /// Position polls per second the waiting room answers.
-    pub waiting_room_polls_per_s: f64,
-    /// Requests in service at the app servers (busy workers).
-    pub app_in_flight: u64,
-    /// Requests queued for a worker.
-    pub app_queue: u64,
-    /// Busy workers / workers.
-    pub app_utilization: f64,
-    /// App instances serving (autoscaling and runbooks change it).
-    pub app_instances: u64,
-    /// Busy primary connections.
-    pub database_in_flight: u64,
-    /// Transactions queued for a connection.
-    pub database_queue: u64,
-    /// Busy connections / connections.
-    pub database_utilization: f64,
-    /// Busy replica connections / replica connections.
-    pub replica_utilization: f64,
-    /// Event-page requests served by the CDN.
-    pub cdn_hits: u64,
-    /// Event-page latency p50 / p99 (s) of responses this second.
-    pub event_page_p50_s: f64,
-    /// See `event_page_p50_s`.
-    pub event_page_p99_s: f64,
-    /// Seat map latency.
-    pub seat_map_p50_s: f64,
-    /// See `seat_map_p50_s`.
-    pub seat_map_p99_s: f64,
-    /// Hold latency.
-    pub hold_p50_s: f64,
-    /// See `hold_p50_s`.
-    pub hold_p99_s: f64,
-    /// Payment latency.
-    pub payment_p50_s: f64,
-    /// See `payment_p50_s`.
-    pub payment_p99_s: f64,
-    /// Confirm latency.
-    pub confirm_p50_s: f64,
-    /// See `confirm_p50_s`.
-    pub confirm_p99_s: f64,
-    /// Requests answered (successfully or not) this second.
+    /// Requests answered (successfully or not).
     pub responses: u64,
-    /// System errors (rejections and timeouts) this second.
+    /// System errors.
     pub errors: u64,
-    /// Live holds at the end of the second.
-    pub holds_active: u64,
-    /// Tickets sold so far.
-    pub tickets_sold: u64,
-    /// Tickets neither held nor sold.
-    pub inventory_left: u64,
 }
 
 /// Counters and histograms of a run.
 pub struct OnsaleMetrics {
     /// Requests issued per endpoint.
-    pub requests: [u64; 5],
+    pub requests: [u64; Endpoint::COUNT],
     /// Client-observed latency per endpoint, whole run (timeouts count as the timeout).
-    pub latency: [Histogram; 5],
+    pub latency: [Histogram; Endpoint::COUNT],
     /// The same, for the current second.
-    second_latency: [Histogram; 5],
+    second_latency: [Histogram; Endpoint::COUNT],
     /// Errors by kind.
-    pub errors: [u64; 12],
+    pub errors: [u64; ErrorKind::COUNT],
     /// Responses that reached a client that had already given up.
     pub wasted_responses: u64,
     /// Holds placed for a client that had already given up.
@@ -176,20 +258,18 @@ pub struct OnsaleMetrics {
     pub last_sale: Option<Time>,
     /// Tickets sold after the first sell-out (the second wave).
     pub tickets_after_first_sold_out: u64,
-    /// Per-second rows.
-    pub rows: Vec<SecondRow>,
     /// Accumulates the current second.
-    pub current: SecondRow,
+    pub current: SecondCounts,
 }
 
 impl OnsaleMetrics {
     /// Empty metrics.
     pub fn new() -> OnsaleMetrics {
         OnsaleMetrics {
-            requests: [0; 5],
+            requests: [0; Endpoint::COUNT],
             latency: Default::default(),
             second_latency: Default::default(),
-            errors: [0; 12],
+            errors: [0; ErrorKind::COUNT],
             wasted_responses: 0,
             ghost_holds: 0,
             wasted_admissions: 0,
@@ -198,8 +278,7 @@ impl OnsaleMetrics {
             first_sold_out: None,
             last_sale: None,
             tickets_after_first_sold_out: 0,
-            rows: Vec::new(),
-            current: SecondRow::default(),
+            current: SecondCounts::default(),
         }
     }
 
@@ -232,41 +311,16 @@ impl OnsaleMetrics {
             .sum()
     }
 
-    /// Closes the current second: latency percentiles, then starts the next.
-    pub fn close_second(&mut self, mut row: SecondRow) {
-        let percentiles: Vec<(f64, f64)> = self
-            .second_latency
-            .iter()
-            .map(|histogram| {
-                (
-                    histogram.quantile(0.5) / 1e9,
-                    histogram.quantile(0.99) / 1e9,
-                )
-            })
-            .collect();
-        (row.event_page_p50_s, row.event_page_p99_s) = percentiles[0];
-        (row.seat_map_p50_s, row.seat_map_p99_s) = percentiles[1];
-        (row.hold_p50_s, row.hold_p99_s) = percentiles[2];
-        (row.payment_p50_s, row.payment_p99_s) = percentiles[3];
-        (row.confirm_p50_s, row.confirm_p99_s) = percentiles[4];
-        self.second_latency.iter_mut().for_each(Histogram::clear);
-        self.rows.push(row);
-        self.current = SecondRow::default();
-    }
-}
-
-impl SecondRow {
-    /// The column names of timeseries.csv, for alert rules.
-    pub fn columns() -> Vec<String> {
-        match serde_json::to_value(SecondRow::default()) {
-            Ok(serde_json::Value::Object(fields)) => fields.keys().cloned().collect(),
-            _ => Vec::new(),
+    /// Closes the current second: appends p50 and p99 (s) of each of
+    /// `endpoints`, then starts the next second. Returns the second's counts.
+    pub fn close_second(&mut self, endpoints: &[Endpoint], row: &mut Vec<f64>) -> SecondCounts {
+        for endpoint in endpoints {
+            let histogram = &self.second_latency[endpoint.index()];
+            row.push(histogram.quantile(0.5) / 1e9);
+            row.push(histogram.quantile(0.99) / 1e9);
         }
-    }
-
-    /// The value of column `name`, if it exists.
-    pub fn value(&self, name: &str) -> Option<f64> {
-        serde_json::to_value(self).ok()?.get(name)?.as_f64()
+        self.second_latency.iter_mut().for_each(Histogram::clear);
+        std::mem::take(&mut self.current)
     }
 }
 

@@ -111,7 +111,6 @@ fn new_fan(spec: &OnsaleSpec, arrived: Time, is_bot: bool, rng: &mut Rng) -> Fan
         max_price_minor,
         errors: 0,
         last_delay: Span::ZERO,
-        rate_limit_tat: Time(i64::MIN),
         show,
         tickets: tickets.min(255) as u8,
         bought: 0,

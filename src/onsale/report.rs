@@ -6,14 +6,14 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::event::Endpoint;
 use super::fan::{Fan, NOT_ADMITTED, Outcome};
 use super::incidents::Incident;
-use super::metrics::{ErrorKind, SecondRow};
+use super::metrics::{ErrorKind, Series};
 use super::world::World;
 use crate::engine::{StopError, Time};
 use crate::metastability::assess;
 use crate::metrics::Histogram;
+use crate::model::Component;
 use crate::statistics::spearman;
 
 /// A run that could not finish honestly. Exit code 1; the CLI adds the seed.
@@ -67,7 +67,7 @@ pub struct OnsaleReport {
     /// Flat metrics for `summary.json` (and sweeps).
     pub metrics: BTreeMap<String, f64>,
     /// Per-second rows.
-    pub timeseries: Vec<SecondRow>,
+    pub timeseries: Series,
     /// Per-fan rows.
     pub journeys: Vec<JourneyRow>,
     /// The incident timeline, in time order.
@@ -111,7 +111,7 @@ pub fn build(
     };
     Ok(OnsaleReport {
         metrics,
-        timeseries: world.metrics.rows.clone(),
+        timeseries: world.series.clone(),
         journeys,
         incidents,
     })
@@ -176,7 +176,12 @@ fn outcomes(fans: &[Fan], late_arrivals: u64, put: &mut impl FnMut(&str, f64)) {
 fn errors_and_latency(world: &World, put: &mut impl FnMut(&str, f64)) {
     let metrics = &world.metrics;
     let requests: u64 = metrics.requests.iter().sum();
+    let access_check = world.routes().uses(Component::AccessCheck);
     for kind in ErrorKind::ALL {
+        // A kind that only a missing component produces is left out, not written as 0.
+        if kind == ErrorKind::AccessDenied && !access_check {
+            continue;
+        }
         put(
             &format!("errors_{}", kind.name()),
             metrics.errors[kind as usize] as f64,
@@ -195,7 +200,7 @@ fn errors_and_latency(world: &World, put: &mut impl FnMut(&str, f64)) {
     put("wasted_responses", metrics.wasted_responses as f64);
     put("ghost_holds", metrics.ghost_holds as f64);
     put("wasted_admissions", metrics.wasted_admissions as f64);
-    for endpoint in Endpoint::ALL {
+    for endpoint in world.routes().endpoints() {
         let histogram = &metrics.latency[endpoint.index()];
         let name = endpoint.name();
         put(&format!("latency_{name}_mean_s"), histogram.mean() / 1e9);
@@ -261,13 +266,21 @@ fn timeline(world: &World, put: &mut impl FnMut(&str, f64)) -> Vec<Incident> {
             "inventory first hit zero",
         ));
     }
-    let rows = &world.metrics.rows;
-    let goodput: Vec<f64> = rows
+    let series = &world.series;
+    let column = |name: &str| -> Vec<f64> {
+        series
+            .index(name)
+            .map(|index| series.column(index).collect())
+            .unwrap_or_default()
+    };
+    let (responses, errors) = (column("responses"), column("errors"));
+    let goodput: Vec<f64> = responses
         .iter()
-        .map(|row| row.responses.saturating_sub(row.errors) as f64)
+        .zip(&errors)
+        .map(|(responses, errors)| (responses - errors).max(0.0))
         .collect();
-    let offered: Vec<f64> = rows.iter().map(|row| row.requests as f64).collect();
-    let series_start_s = rows.first().map_or(0.0, |row| row.t_s as f64 - 1.0);
+    let offered = column("requests");
+    let series_start_s = column("t_s").first().map_or(0.0, |t| t - 1.0);
     let first_after = |kind: &str, start: f64| {
         world
             .incidents
@@ -279,6 +292,7 @@ fn timeline(world: &World, put: &mut impl FnMut(&str, f64)) -> Vec<Incident> {
     };
     let scheduled: Vec<_> = world
         .faults
+        .windows()
         .iter()
         .enumerate()
         .filter(|(_, window)| !window.random)
@@ -324,10 +338,10 @@ fn timeline(world: &World, put: &mut impl FnMut(&str, f64)) -> Vec<Incident> {
         }
     }
     put("faults", scheduled.len() as f64);
-    put("app_instance_seconds", world.operations.instance_seconds);
+    put("app_instance_seconds", world.app_instance_seconds());
     put(
         "random_faults",
-        (world.faults.len() - scheduled.len()) as f64,
+        (world.faults.windows().len() - scheduled.len()) as f64,
     );
     put("faults_recovered", f64::from(u8::from(all_recovered)));
     incidents.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));

@@ -5,7 +5,6 @@
 use std::path::Path;
 
 use super::PlotError;
-use crate::onsale::SecondRow;
 
 /// Per-second rows, stored by column. Empty cells are NaN.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15,20 +14,6 @@ pub struct Timeseries {
 }
 
 impl Timeseries {
-    /// The rows of a run, as `timeseries.csv` would hold them.
-    pub fn from_rows(rows: &[SecondRow]) -> Result<Timeseries, PlotError> {
-        let mut writer = csv::Writer::from_writer(Vec::new());
-        for row in rows {
-            writer
-                .serialize(row)
-                .map_err(|error| PlotError::Draw(error.to_string()))?;
-        }
-        let bytes = writer
-            .into_inner()
-            .map_err(|error| PlotError::Draw(error.to_string()))?;
-        Timeseries::parse(Path::new("timeseries.csv"), &bytes)
-    }
-
     /// Reads `path` (a `timeseries.csv`).
     pub fn read(path: &Path) -> Result<Timeseries, PlotError> {
         let bytes =

@@ -4,11 +4,55 @@
 use rand::RngExt;
 use seat_core::{Hold, Refusal};
 
-use super::event::{Endpoint, Event, PaymentResult, Request};
-use super::fan::{Outcome, Step};
-use super::metrics::ErrorKind;
-use super::world::World;
-use crate::engine::{Scheduler, Span, Time};
+use super::World;
+use crate::engine::{Rng, Scheduler, Span, Streams, Time};
+use crate::model::OnsaleSpec;
+use crate::onsale::components::payment::PaymentResult;
+use crate::onsale::event::Event;
+use crate::onsale::fan::{Outcome, Step};
+use crate::onsale::metrics::ErrorKind;
+use crate::onsale::request::{Endpoint, Request};
+use crate::resilience::RetrySpec;
+use crate::sampler::Sampler;
+
+/// How fans and bots behave: think times, patience, retries, and their streams.
+pub struct Behaviour {
+    think_seat: Sampler,
+    think_payment: Sampler,
+    retry_delay: Sampler,
+    patience: Sampler,
+    /// Stream `fans:behaviour`: think times, retries, abandoned carts.
+    rng: Rng,
+    /// Stream `fans:patience`.
+    patience_rng: Rng,
+    retry_attempts: u16,
+    backoff: Option<RetrySpec>,
+    bot_attempts: u16,
+    bot_interval: Span,
+    abandon_cart: f64,
+    payment_retries: u8,
+}
+
+impl Behaviour {
+    /// The behaviour of a validated spec (validation bounds every count cast here).
+    pub fn new(spec: &OnsaleSpec, streams: &Streams) -> Behaviour {
+        let demand = &spec.demand;
+        Behaviour {
+            think_seat: Sampler::new(&demand.think_seat),
+            think_payment: Sampler::new(&demand.think_payment),
+            retry_delay: Sampler::new(&demand.retry.delay),
+            patience: Sampler::new(&demand.patience),
+            rng: streams.get("fans:behaviour"),
+            patience_rng: streams.get("fans:patience"),
+            retry_attempts: demand.retry.attempts.min(u32::from(u16::MAX)) as u16,
+            backoff: demand.retry.backoff.clone(),
+            bot_attempts: spec.bots.attempts.min(u32::from(u16::MAX)) as u16,
+            bot_interval: spec.bots.request_interval.span(),
+            abandon_cart: demand.abandon_cart,
+            payment_retries: spec.payment.retries.min(255) as u8,
+        }
+    }
+}
 
 impl World {
     pub(super) fn on_fan_arrives(&mut self, now: Time, fan: u32, scheduler: &mut Scheduler<Event>) {
@@ -34,7 +78,8 @@ impl World {
         record.queued = now;
         self.room.join(now, fan, record.sessions);
         if !record.is_bot {
-            let patience = self.samplers.patience.sample(&mut self.rng.patience);
+            let behaviour = &mut self.behaviour;
+            let patience = behaviour.patience.sample(&mut behaviour.patience_rng);
             scheduler.after(patience, Event::FanLosesPatience(fan));
         }
     }
@@ -55,7 +100,6 @@ impl World {
 
     pub(super) fn on_admit_tick(&mut self, now: Time, scheduler: &mut Scheduler<Event>) {
         let batch: Vec<u32> = self.room.admit_batch().collect();
-        self.metrics.current.admitted += batch.len() as u64;
         for fan in batch {
             if self.fans[fan as usize].waiting {
                 self.fans[fan as usize].waiting = false;
@@ -64,7 +108,7 @@ impl World {
                 self.metrics.wasted_admissions += 1;
             }
         }
-        if now < self.params.horizon && !self.sold_out_announced {
+        if now < self.horizon && !self.sold_out_announced {
             scheduler.after(Span::from_secs(1), Event::AdmitTick);
         }
     }
@@ -75,6 +119,27 @@ impl World {
         record.admitted = at;
         record.admission_rank = self.admissions;
         self.admissions += 1;
+        if self.routes.uses(crate::model::Component::AccessCheck) {
+            record.step = Step::AccessCode;
+            return self.schedule_act(at, fan, Span::ZERO, scheduler);
+        }
+        self.start_shopping(at, fan, scheduler);
+    }
+
+    /// The access check accepted the fan's code: they shop.
+    pub(super) fn on_access_granted(
+        &mut self,
+        now: Time,
+        fan: u32,
+        scheduler: &mut Scheduler<Event>,
+    ) {
+        self.note_success();
+        self.start_shopping(now, fan, scheduler);
+    }
+
+    /// Admitted (and past any access check): the seat map, or best-available after thinking.
+    fn start_shopping(&mut self, at: Time, fan: u32, scheduler: &mut Scheduler<Event>) {
+        let record = &mut self.fans[fan as usize];
         if record.uses_seat_map {
             record.step = Step::SeatMap;
             self.schedule_act(at, fan, Span::ZERO, scheduler);
@@ -87,13 +152,13 @@ impl World {
 
     /// Think time before `step`; bots act at their request interval.
     fn think(&mut self, fan: u32, step: Step) -> Span {
+        let behaviour = &mut self.behaviour;
         if self.fans[fan as usize].is_bot {
-            return self.params.bot_interval;
+            return behaviour.bot_interval;
         }
-        let rng = &mut self.rng.behaviour;
         match step {
-            Step::Payment => self.samplers.think_payment.sample(rng),
-            _ => self.samplers.think_seat.sample(rng),
+            Step::Payment => behaviour.think_payment.sample(&mut behaviour.rng),
+            _ => behaviour.think_seat.sample(&mut behaviour.rng),
         }
     }
 
@@ -118,11 +183,11 @@ impl World {
         }
         let shopping = matches!(
             record.step,
-            Step::SeatMap | Step::HoldPicked | Step::HoldBest
+            Step::AccessCode | Step::SeatMap | Step::HoldPicked | Step::HoldBest
         );
         if shopping
             && !self.room.is_bypassed()
-            && now > record.admitted + self.params.token_ttl
+            && now > record.admitted + self.token_ttl
             && !record.is_bot
         {
             return self.finish(now, fan, Outcome::TokenExpired);
@@ -133,6 +198,7 @@ impl World {
             Step::HoldPicked | Step::HoldBest => Endpoint::Hold,
             Step::Payment => Endpoint::Payment,
             Step::Confirm => Endpoint::Confirm,
+            Step::AccessCode => Endpoint::AccessCode,
         };
         self.issue(now, fan, endpoint, scheduler);
     }
@@ -171,8 +237,7 @@ impl World {
         let show = record.show;
         let result = match (record.step, self.picks.remove(&request.fan)) {
             (Step::HoldPicked, Some(seats)) => {
-                self.inventory
-                    .hold_seats(now, show, &seats, self.params.hold_ttl)
+                self.inventory.hold_seats(now, show, &seats, self.hold_ttl)
             }
             _ => {
                 let hold_request = self.inventory.request(
@@ -182,7 +247,7 @@ impl World {
                     record.max_price_minor,
                 );
                 self.inventory
-                    .hold_best(now, show, &hold_request, self.params.hold_ttl)
+                    .hold_best(now, show, &hold_request, self.hold_ttl)
             }
         };
         if let Ok(hold) = &result {
@@ -212,7 +277,8 @@ impl World {
         let record = &mut self.fans[fan as usize];
         record.hold = Some((record.show, hold.id.0));
         record.step = Step::Payment;
-        if !record.is_bot && self.rng.behaviour.random::<f64>() < self.params.abandon_cart {
+        let behaviour = &mut self.behaviour;
+        if !record.is_bot && behaviour.rng.random::<f64>() < behaviour.abandon_cart {
             return self.finish(now, fan, Outcome::AbandonedCart);
         }
         let think = self.think(fan, Step::Payment);
@@ -282,7 +348,7 @@ impl World {
         self.metrics.on_error(kind);
         let record = &mut self.fans[fan as usize];
         record.payment_attempts += 1;
-        if record.payment_attempts > self.params.payment_retries {
+        if record.payment_attempts > self.behaviour.payment_retries {
             return self.finish(now, fan, Outcome::PaymentFailed);
         }
         let think = self.think(fan, Step::Payment);
@@ -352,12 +418,13 @@ impl World {
             };
             return self.finish(now, fan, outcome);
         }
-        let delay = match (&self.params.backoff, is_bot) {
-            (_, true) => self.params.bot_interval,
+        let behaviour = &mut self.behaviour;
+        let delay = match (&behaviour.backoff, is_bot) {
+            (_, true) => behaviour.bot_interval,
             (Some(backoff), false) => {
-                backoff.delay(u32::from(errors) - 1, last_delay, &mut self.rng.behaviour)
+                backoff.delay(u32::from(errors) - 1, last_delay, &mut behaviour.rng)
             }
-            (None, false) => self.samplers.retry_delay.sample(&mut self.rng.behaviour),
+            (None, false) => behaviour.retry_delay.sample(&mut behaviour.rng),
         };
         self.fans[fan as usize].last_delay = delay;
         self.schedule_act(now, fan, delay, scheduler);
@@ -365,13 +432,14 @@ impl World {
 
     /// Errors a fan or bot tolerates.
     fn retry_limit(&self, is_bot: bool) -> u16 {
-        match (&self.params.backoff, is_bot) {
-            (_, true) => self.params.bot_attempts,
+        let behaviour = &self.behaviour;
+        match (&behaviour.backoff, is_bot) {
+            (_, true) => behaviour.bot_attempts,
             (Some(backoff), false) => backoff
                 .max_attempts
                 .saturating_sub(1)
                 .min(u32::from(u16::MAX)) as u16,
-            (None, false) => self.params.retry_attempts,
+            (None, false) => behaviour.retry_attempts,
         }
     }
 

@@ -6,8 +6,9 @@ use std::collections::VecDeque;
 
 use rand::RngExt;
 
-use crate::engine::{Rng, Time};
+use crate::engine::{Rng, Streams, Time};
 use crate::model::{WaitingRoomMode, WaitingRoomSpec};
+use crate::onsale::metrics::Column;
 
 /// Queue entries waiting for admission.
 pub struct WaitingRoom {
@@ -18,19 +19,35 @@ pub struct WaitingRoom {
     per_second: f64,
     carry: f64,
     open: bool,
+    /// Outflow per minute now (operators and the adaptive controller change it).
+    outflow_per_min: f64,
+    poll_interval_s: f64,
+    /// Entries admitted in the current second.
+    admitted_this_second: u64,
 }
 
 impl WaitingRoom {
-    /// An empty room; `shuffle` orders the pre-queue under `randomized_prequeue`.
-    pub fn new(spec: &WaitingRoomSpec, shuffle: Rng) -> WaitingRoom {
+    /// Time-series columns.
+    pub const COLUMNS: &'static [Column] = &[
+        Column::count("waiting_room_entries"),
+        Column::count("admitted"),
+        Column::real("waiting_room_polls_per_s"),
+    ];
+
+    /// An empty room; stream `waiting_room:shuffle` orders the pre-queue under
+    /// `randomized_prequeue`.
+    pub fn new(spec: &WaitingRoomSpec, streams: &Streams) -> WaitingRoom {
         WaitingRoom {
             mode: spec.mode,
             pre_queue: Vec::new(),
             queue: VecDeque::new(),
-            shuffle,
+            shuffle: streams.get("waiting_room:shuffle"),
             per_second: spec.outflow_per_min / 60.0,
             carry: 0.0,
             open: false,
+            outflow_per_min: spec.outflow_per_min,
+            poll_interval_s: spec.poll_interval.as_secs_f64(),
+            admitted_this_second: 0,
         }
     }
 
@@ -74,12 +91,27 @@ impl WaitingRoom {
             // An empty queue does not bank admissions for later.
             self.carry = self.carry.min(1.0);
         }
+        self.admitted_this_second += count as u64;
         self.queue.drain(..count)
     }
 
-    /// Operators or the adaptive controller change the outflow.
+    /// Operators or the adaptive controller change the outflow (never below 0).
     pub fn set_outflow(&mut self, per_min: f64) {
-        self.per_second = per_min / 60.0;
+        self.outflow_per_min = per_min.max(0.0);
+        self.per_second = self.outflow_per_min / 60.0;
+    }
+
+    /// Outflow per minute now.
+    pub fn outflow_per_min(&self) -> f64 {
+        self.outflow_per_min
+    }
+
+    /// Appends this second's gauges and starts the next second.
+    pub fn sample(&mut self, row: &mut Vec<f64>) {
+        let entries = self.entries() as f64;
+        row.push(entries);
+        row.push(std::mem::take(&mut self.admitted_this_second) as f64);
+        row.push(entries / self.poll_interval_s);
     }
 
     /// Entries waiting (pre-queue included).
