@@ -13,7 +13,7 @@ pub struct ZoneAvailability {
     pub section: SectionId,
     /// The price level.
     pub price_level: PriceLevelId,
-    /// Price of one ticket, minor units.
+    /// Current price of one ticket, minor units.
     pub price_minor: u64,
     /// Tickets by state.
     pub counts: Counts,
@@ -28,7 +28,8 @@ pub struct TierAvailability {
     pub price_level: PriceLevelId,
     /// Tickets by state.
     pub counts: Counts,
-    /// Whether the tier is on sale now: every earlier tier has no free tickets.
+    /// Whether the tier is on sale now: the operator opened it, or every earlier tier
+    /// has no free tickets.
     pub on_sale: bool,
 }
 
@@ -90,7 +91,7 @@ impl SeatCore {
             .map(|(zone, &counts)| ZoneAvailability {
                 section: zone.section,
                 price_level: zone.price_level,
-                price_minor: self.venue.price_minor(zone.price_level),
+                price_minor: self.prices[zone.price_level.index()],
                 counts,
             })
             .collect()
@@ -110,6 +111,7 @@ impl SeatCore {
             free: sum.free + counts.free,
             held: sum.held + counts.held,
             sold: sum.sold + counts.sold,
+            off_sale: sum.off_sale + counts.off_sale,
         }))
     }
 
@@ -125,7 +127,7 @@ impl SeatCore {
             .clone()
             .map(|tier| {
                 let counts = self.tally.tiers[tier as usize];
-                let on_sale = earlier_free == 0;
+                let on_sale = earlier_free == 0 || self.tiers_opened[tier as usize];
                 earlier_free += counts.free;
                 let price_level = self.venue.tiers[tier as usize].price_level;
                 TierAvailability {

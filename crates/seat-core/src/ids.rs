@@ -6,6 +6,7 @@ macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident($inner:ty), $prefix:literal) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(transparent))]
         pub struct $name(pub $inner);
 
         impl $name {
@@ -46,4 +47,15 @@ id_type!(
 id_type!(
     /// A confirmed order. Issued in sequence from 1; never reused.
     OrderId(u64), "order#"
+);
+id_type!(
+    /// A customer (account) as the caller's identity service knows it. The core only
+    /// compares them: it checks hold ownership and the per-customer ticket limit.
+    CustomerId(u64), "customer#"
+);
+id_type!(
+    /// A client-supplied idempotency key (e.g. a hash of the UUID a client sends with a
+    /// request), scoped to the customer: a retried hold with the same key gets the same
+    /// hold back instead of a second one.
+    IdempotencyKey(u64), "key#"
 );

@@ -70,7 +70,12 @@ impl SeatCore {
             .holds
             .live_slots()
             .flat_map(|slot| slot.seats.iter().map(|&s| (s, SeatState::Held)));
-        let sold = self.orders.seats.iter().map(|&s| (s, SeatState::Sold));
+        let active = (self.orders.records.iter().enumerate())
+            .filter(|(index, _)| self.orders.is_active(*index));
+        let sold = active.flat_map(|(_, order)| {
+            let seats = self.orders.seats_of(order).iter();
+            seats.map(|&s| (s, SeatState::Sold))
+        });
         for (seat, state) in held.chain(sold) {
             match owners.get_mut(seat.index()) {
                 Some(owner @ SeatState::Free) => *owner = state,
@@ -87,7 +92,9 @@ impl SeatCore {
         }
         for (index, (&owner, &state)) in owners.iter().zip(&self.seat_states).enumerate() {
             let free_bit = self.free.is_free(index as u32);
-            if owner != state || free_bit != (state == SeatState::Free) {
+            let off_sale = matches!(state, SeatState::AdminHold | SeatState::Killed);
+            let owner_agrees = owner == state || (off_sale && owner == SeatState::Free);
+            if !owner_agrees || free_bit != (state == SeatState::Free) {
                 let seat = SeatId(index as u32);
                 let detail = format!(
                     "{seat} is {state:?} (free bit {free_bit}) but its holds and orders say {owner:?}"
@@ -124,11 +131,17 @@ impl SeatCore {
         for slot in self.holds.live_slots() {
             record(&[Move::Hold], &slot.seats, &slot.lines);
         }
-        for order in &self.orders.records {
-            let seats = &self.orders.seats[order.seats.start as usize..order.seats.end as usize];
-            let lines = &self.orders.lines[order.lines.start as usize..order.lines.end as usize];
-            record(&[Move::Hold, Move::Sell], seats, lines);
+        for (index, order) in self.orders.records.iter().enumerate() {
+            if self.orders.is_active(index) {
+                let (seats, lines) = (self.orders.seats_of(order), self.orders.lines_of(order));
+                record(&[Move::Hold, Move::Sell], seats, lines);
+            }
         }
+        let off_sale: Vec<SeatId> = (self.seat_states.iter().enumerate())
+            .filter(|(_, state)| matches!(state, SeatState::AdminHold | SeatState::Killed))
+            .map(|(seat, _)| SeatId(seat as u32))
+            .collect();
+        record(&[Move::TakeOff], &off_sale, &[]);
         expected.revenue_minor = self.tally.revenue_minor;
         let all: Vec<&Counts> = self
             .tally
@@ -184,11 +197,52 @@ impl SeatCore {
                 format!("{live} live holds, {} counted", self.holds.live),
             );
         }
-        if let Some((_, hold)) = self.deadlines.peek()
-            && !matches!(self.holds.fate(hold), Some(Fate::Live { .. }))
+        if let Some((deadline, hold)) = self.deadlines.peek()
+            && !self.is_current_deadline(deadline, hold)
         {
-            let detail = format!("deadline queue top {hold} is not live");
+            let detail = format!("deadline queue top {hold} is not live at {deadline}");
             return violation(Invariant::Index, detail);
+        }
+        self.check_hold_contents()
+    }
+
+    /// Each live hold's tickets and price add up; per-customer counts match a recount;
+    /// no live hold outlives the maximum hold lifetime.
+    fn check_hold_contents(&self) -> Result<(), InvariantViolation> {
+        let mut customers = std::collections::BTreeMap::new();
+        for slot in self.holds.live_slots() {
+            let tickets = slot.seats.len() as u64
+                + slot.lines.iter().map(|l| u64::from(l.tickets)).sum::<u64>();
+            let price = slot.seat_prices.iter().sum::<u64>()
+                + (slot.lines.iter().zip(&slot.line_prices))
+                    .map(|(line, price)| u64::from(line.tickets) * price)
+                    .sum::<u64>();
+            let shaped = slot.seat_prices.len() == slot.seats.len()
+                && slot.line_prices.len() == slot.lines.len();
+            let lifetime_ok = slot.deadline <= self.limits.latest_deadline(slot.granted_at);
+            if tickets != u64::from(slot.tickets)
+                || price != slot.total_price_minor
+                || !shaped
+                || !lifetime_ok
+                || self.holds.owner(slot.id) != Some(slot.customer)
+            {
+                let detail = format!("{} tickets, prices, owner or lifetime disagree", slot.id);
+                return violation(Invariant::OrderIntegrity, detail);
+            }
+            if let Some(customer) = slot.customer {
+                *customers.entry(customer).or_insert(0u32) += slot.tickets;
+            }
+        }
+        for (index, order) in self.orders.records.iter().enumerate() {
+            if let (true, Some(customer)) = (self.orders.is_active(index), order.customer) {
+                *customers.entry(customer).or_insert(0u32) += order.tickets;
+            }
+        }
+        if customers != self.customer_tickets {
+            return violation(
+                Invariant::Conservation,
+                "per-customer ticket counts differ from a recount".to_string(),
+            );
         }
         Ok(())
     }
@@ -201,11 +255,9 @@ impl SeatCore {
                 "an order changed after confirmation".to_string(),
             );
         }
-        let revenue: u64 = self
-            .orders
-            .records
-            .iter()
-            .map(|order| order.total_price_minor)
+        let revenue: u64 = (self.orders.records.iter().enumerate())
+            .filter(|(index, _)| self.orders.is_active(*index))
+            .map(|(_, order)| order.total_price_minor)
             .sum();
         if revenue != self.tally.revenue_minor {
             let detail = format!(

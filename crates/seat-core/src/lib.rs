@@ -82,14 +82,18 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod attributes;
 mod availability;
 mod best_index;
 mod core;
+mod digest;
 mod expiry;
 mod free_set;
 mod hold;
 mod ids;
 mod invariants;
+mod journal;
+mod lifecycle;
 mod limits;
 mod order;
 mod presets;
@@ -97,26 +101,37 @@ mod refusal;
 mod row_shape;
 mod seat_list;
 mod selection;
+mod snapshot;
 mod spec;
 mod tally;
 mod venue;
+mod view;
 
+pub use crate::attributes::{AttributeFilter, SeatAttributes};
 pub use crate::availability::{FreeRun, TierAvailability, Totals, ZoneAvailability};
-pub use crate::core::{Expired, HoldStats, Released, SeatCore, SeatState};
+pub use crate::core::{Expired, ExpiredHold, HoldStats, Released, SeatCore, SeatState};
 pub use crate::hold::{GaLine, GaTickets, Hold, HoldRequest, HoldStatus, Suggestion};
-pub use crate::ids::{HoldId, OrderId, PriceLevelId, RowId, SeatId, SectionId};
+pub use crate::ids::{
+    CustomerId, HoldId, IdempotencyKey, OrderId, PriceLevelId, RowId, SeatId, SectionId,
+};
 pub use crate::invariants::{Invariant, InvariantViolation};
-pub use crate::limits::{Limits, LimitsError, MAX_TICKETS_PER_ORDER};
+pub use crate::journal::{Entry, JOURNAL_FORMAT_VERSION, Op, ReplayError};
+pub use crate::lifecycle::{Cancelled, OffSaleReason};
+pub use crate::limits::{DEFAULT_MAX_HOLD_TTL_NS, Limits, LimitsError, MAX_TICKETS_PER_ORDER};
 pub use crate::order::Order;
 pub use crate::presets::{VenuePreset, seated_bowl};
 pub use crate::refusal::Refusal;
 pub use crate::seat_list::SeatList;
+pub use crate::snapshot::{
+    HoldFate, HoldRecord, LiveHold, RestoreError, SNAPSHOT_FORMAT_VERSION, Snapshot,
+};
 pub use crate::spec::{
-    GeneralAdmissionSpec, LayoutSpec, PriceBandSpec, PriceLevelSpec, SectionSpec, TierSpec,
-    VenueSpec,
+    GeneralAdmissionSpec, LayoutSpec, PriceBandSpec, PriceLevelSpec, SeatAttribute,
+    SeatAttributeSpec, SectionSpec, TierSpec, VenueSpec,
 };
 pub use crate::tally::Counts;
 pub use crate::venue::{
-    PriceLevel, RANK_MAX, ROW_LENGTH_MAX, Row, SeatLabel, Section, SectionKind, Tier, Venue,
-    VenueError, Zone,
+    PriceLevel, RANK_MAX, ROW_LENGTH_MAX, Row, SeatInfo, SeatLabel, Section, SectionKind, Tier,
+    Venue, VenueError, Zone,
 };
+pub use crate::view::View;

@@ -3,12 +3,14 @@
 //! time lets `check_invariants` prove that no order changed afterwards.
 
 use crate::hold::{GaLine, GaTickets, HoldSlot};
-use crate::ids::{HoldId, OrderId, SeatId, SectionId};
+use crate::ids::{CustomerId, HoldId, OrderId, SeatId, SectionId};
 use crate::seat_list::SeatList;
 use std::ops::Range;
 
-/// A confirmed sale. Never changes after confirmation.
+/// A confirmed sale. Never changes after confirmation, except that the operator may
+/// cancel it (`cancelled_at`), which puts its tickets back on sale.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Order {
     /// The order's id.
     pub id: OrderId,
@@ -24,6 +26,10 @@ pub struct Order {
     pub total_price_minor: u64,
     /// Virtual time (ns) of confirmation.
     pub confirmed_at: i64,
+    /// The customer who bought it (`None`: anonymous).
+    pub customer: Option<CustomerId>,
+    /// Virtual time (ns) the order was cancelled and refunded, if it was.
+    pub cancelled_at: Option<i64>,
 }
 
 #[derive(Clone, Debug)]
@@ -35,11 +41,14 @@ pub(crate) struct OrderRecord {
     pub(crate) tickets: u32,
     pub(crate) total_price_minor: u64,
     pub(crate) confirmed_at: i64,
+    pub(crate) customer: Option<CustomerId>,
 }
 
 #[derive(Clone, Debug, Default)]
 pub(crate) struct OrderBook {
     pub(crate) records: Vec<OrderRecord>,
+    /// Per order, when it was cancelled (kept apart: records never change).
+    pub(crate) cancelled_at: Vec<Option<i64>>,
     pub(crate) seats: Vec<SeatId>,
     pub(crate) lines: Vec<GaLine>,
     /// Checksum of every order as it was appended.
@@ -61,10 +70,34 @@ impl OrderBook {
             tickets: hold.tickets,
             total_price_minor: hold.total_price_minor,
             confirmed_at,
+            customer: hold.customer,
         };
         self.checksum = self.checksum.wrapping_mul(PRIME) ^ self.digest(&record);
         self.records.push(record);
+        self.cancelled_at.push(None);
         self.records.len() as u32 - 1
+    }
+
+    /// Appends an order from a snapshot, as `append` would have.
+    pub(crate) fn push_restored(&mut self, order: &Order) {
+        let seats_start = self.seats.len() as u32;
+        self.seats.extend_from_slice(&order.seats);
+        let lines_start = self.lines.len() as u32;
+        let lines = order.general_admission.iter().flat_map(|ga| &ga.lines);
+        self.lines.extend(lines);
+        let record = OrderRecord {
+            hold: order.hold,
+            seats: seats_start..self.seats.len() as u32,
+            general_admission: order.general_admission.as_ref().map(|ga| ga.section),
+            lines: lines_start..self.lines.len() as u32,
+            tickets: order.tickets,
+            total_price_minor: order.total_price_minor,
+            confirmed_at: order.confirmed_at,
+            customer: order.customer,
+        };
+        self.checksum = self.checksum.wrapping_mul(PRIME) ^ self.digest(&record);
+        self.records.push(record);
+        self.cancelled_at.push(order.cancelled_at);
     }
 
     /// The order at `index`, as returned to callers.
@@ -83,7 +116,24 @@ impl OrderBook {
             tickets: record.tickets,
             total_price_minor: record.total_price_minor,
             confirmed_at: record.confirmed_at,
+            customer: record.customer,
+            cancelled_at: self.cancelled_at[index as usize],
         }
+    }
+
+    /// Seats of an order.
+    pub(crate) fn seats_of(&self, record: &OrderRecord) -> &[SeatId] {
+        &self.seats[record.seats.start as usize..record.seats.end as usize]
+    }
+
+    /// GA lines of an order.
+    pub(crate) fn lines_of(&self, record: &OrderRecord) -> &[GaLine] {
+        &self.lines[record.lines.start as usize..record.lines.end as usize]
+    }
+
+    /// Whether order index `index` is active (not cancelled).
+    pub(crate) fn is_active(&self, index: usize) -> bool {
+        self.cancelled_at[index].is_none()
     }
 
     /// The checksum recomputed from the stored orders.
@@ -108,6 +158,7 @@ impl OrderBook {
         mix(u64::from(record.tickets));
         mix(record.total_price_minor);
         mix(record.confirmed_at as u64);
+        mix(record.customer.map_or(u64::MAX, |c| c.0));
         seats.iter().for_each(|seat| mix(u64::from(seat.0)));
         lines
             .iter()

@@ -111,6 +111,7 @@ fn stand(side: Side, ring: &Ring, count: u32) -> Vec<SectionSpec> {
                 layout: Some(layout),
                 ranks: None,
                 rank_offset: ring.rank_offset,
+                seat_attributes: Vec::new(),
             }
         })
         .collect()
@@ -181,6 +182,7 @@ fn club() -> VenueSpec {
         }),
         ranks: None,
         rank_offset: 0,
+        seat_attributes: Vec::new(),
     };
     VenueSpec {
         name: "club-1k".to_string(),
@@ -345,9 +347,9 @@ mod tests {
     fn stadium_front_rows_near_the_stage_rank_best() {
         let venue = VenuePreset::Stadium.venue();
         let best = (0..venue.seat_count())
-            .min_by_key(|&s| venue.seat_rank(crate::SeatId(s)))
+            .min_by_key(|&s| venue.seat(crate::SeatId(s)).unwrap().rank)
             .unwrap();
-        let label = venue.seat_label(crate::SeatId(best));
+        let label = venue.seat(crate::SeatId(best)).unwrap().label;
         assert_eq!(label.row_number, 1);
         let name = &venue.sections()[label.section.index()].name;
         let side_lower = name.starts_with("WL-") || name.starts_with("EL-");

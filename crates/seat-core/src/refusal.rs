@@ -2,7 +2,7 @@
 //! panics; the core's state is unchanged by a refused call, except that holds whose
 //! deadline has passed are expired first (every call does that).
 
-use crate::ids::{HoldId, PriceLevelId, SeatId, SectionId};
+use crate::ids::{CustomerId, HoldId, OrderId, PriceLevelId, SeatId, SectionId};
 use std::fmt;
 
 /// Why an operation was refused.
@@ -11,6 +11,7 @@ use std::fmt;
 /// taken, hold expired) from calls a correct caller never makes (time going backwards,
 /// unknown ids).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum Refusal {
     /// `now` is earlier than the time of a previous call.
@@ -66,6 +67,48 @@ pub enum Refusal {
     HoldReleased(HoldId),
     /// The hold was already confirmed; there is no second sale.
     AlreadyConfirmed(HoldId),
+    /// The hold belongs to another customer (or to none, or the caller named none).
+    NotHoldOwner(HoldId),
+    /// The idempotency key was first used for a different request (other seats,
+    /// quantity, section or price); it names the hold the key belongs to.
+    IdempotencyKeyReused(HoldId),
+    /// The customer would go over the per-customer ticket limit.
+    CustomerLimit {
+        /// The customer.
+        customer: CustomerId,
+        /// Tickets in the customer's live holds and active orders now.
+        holding: u32,
+        /// Tickets asked for.
+        requested: u32,
+        /// The per-customer limit.
+        limit: u32,
+    },
+    /// The deadline is later than the maximum hold lifetime allows.
+    DeadlineTooFar {
+        /// The deadline passed in.
+        deadline: i64,
+        /// The latest deadline allowed for this hold.
+        latest_allowed: i64,
+    },
+    /// No order with this id was ever confirmed.
+    UnknownOrder(OrderId),
+    /// The order was already cancelled.
+    OrderCancelled(OrderId),
+    /// A seat named in a partial release is not in the hold.
+    SeatNotInHold {
+        /// The hold.
+        hold: HoldId,
+        /// The seat.
+        seat: SeatId,
+    },
+    /// A partial release would leave the hold empty (use `release`), or releases nothing.
+    NotAPartialRelease(HoldId),
+    /// No such GA tier.
+    UnknownTier(u32),
+    /// The seat is not off sale, so it cannot be returned to sale.
+    SeatNotOffSale(SeatId),
+    /// Tickets are free at an allowed price, but none with the required seat attributes.
+    NoSeatsWithAttributes,
 }
 
 impl Refusal {
@@ -83,6 +126,14 @@ impl Refusal {
                 | Refusal::UnknownSeat(_)
                 | Refusal::DuplicateSeat(_)
                 | Refusal::UnknownHold(_)
+                | Refusal::NotHoldOwner(_)
+                | Refusal::IdempotencyKeyReused(_)
+                | Refusal::DeadlineTooFar { .. }
+                | Refusal::UnknownOrder(_)
+                | Refusal::SeatNotInHold { .. }
+                | Refusal::NotAPartialRelease(_)
+                | Refusal::UnknownTier(_)
+                | Refusal::SeatNotOffSale(_)
         )
     }
 }
@@ -121,6 +172,43 @@ impl fmt::Display for Refusal {
             Refusal::HoldExpired(id) => write!(f, "{id} expired"),
             Refusal::HoldReleased(id) => write!(f, "{id} was released"),
             Refusal::AlreadyConfirmed(id) => write!(f, "{id} was already confirmed"),
+            Refusal::NotHoldOwner(id) => write!(f, "{id} belongs to another customer"),
+            Refusal::IdempotencyKeyReused(id) => {
+                write!(
+                    f,
+                    "the idempotency key was used for {id}, a different request"
+                )
+            }
+            Refusal::CustomerLimit {
+                customer,
+                holding,
+                requested,
+                limit,
+            } => write!(
+                f,
+                "{customer} holds or bought {holding} tickets; {requested} more exceed the limit of {limit}"
+            ),
+            Refusal::DeadlineTooFar {
+                deadline,
+                latest_allowed,
+            } => write!(
+                f,
+                "hold deadline {deadline} ns is after the latest allowed, {latest_allowed} ns"
+            ),
+            Refusal::UnknownOrder(id) => write!(f, "unknown {id}"),
+            Refusal::OrderCancelled(id) => write!(f, "{id} was cancelled"),
+            Refusal::SeatNotInHold { hold, seat } => write!(f, "{seat} is not in {hold}"),
+            Refusal::NotAPartialRelease(id) => {
+                write!(
+                    f,
+                    "a partial release of {id} must keep some tickets and give back some"
+                )
+            }
+            Refusal::UnknownTier(tier) => write!(f, "unknown GA tier {tier}"),
+            Refusal::SeatNotOffSale(id) => write!(f, "{id} is not off sale"),
+            Refusal::NoSeatsWithAttributes => {
+                write!(f, "no free tickets with the required seat attributes")
+            }
         }
     }
 }

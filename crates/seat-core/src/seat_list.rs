@@ -86,3 +86,18 @@ impl<'a> IntoIterator for &'a SeatList {
         self.as_slice().iter()
     }
 }
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for SeatList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.as_slice())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for SeatList {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<SeatList, D::Error> {
+        let seats = <Vec<SeatId> as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(SeatList::from(seats.as_slice()))
+    }
+}

@@ -43,6 +43,10 @@ pub(crate) struct Stock<'a> {
     pub(crate) index: &'a BestIndex,
     pub(crate) tally: &'a Tally,
     pub(crate) limits: Limits,
+    /// Current price of each price level, minor units.
+    pub(crate) prices: &'a [u64],
+    /// Per GA tier: opened by the operator (on sale whatever earlier tiers hold).
+    pub(crate) tiers_opened: &'a [bool],
 }
 
 impl Stock<'_> {
@@ -62,9 +66,15 @@ impl Stock<'_> {
             .section
             .map(|s| &self.venue.sections[s.index()].kind)
         {
+            Some(SectionKind::GeneralAdmission { .. })
+                if !request.attributes.require.is_empty() =>
+            {
+                Err(Refusal::NoSeatsWithAttributes)
+            }
             Some(SectionKind::GeneralAdmission { tiers }) => {
                 self.select_general(request, request.section.unwrap_or_default(), tiers.clone())
             }
+            _ if !request.attributes.is_open() => self.select_with_attributes(request),
             _ => self.select_reserved(request),
         }
     }
@@ -73,7 +83,7 @@ impl Stock<'_> {
         request.price_level.is_none_or(|wanted| wanted == level)
             && request
                 .max_price_minor
-                .is_none_or(|max| self.venue.price_minor(level) <= max)
+                .is_none_or(|max| self.prices[level.index()] <= max)
     }
 
     /// Whether a zone is in the requested area, and whether it is also at an allowed price.
@@ -148,35 +158,141 @@ impl Stock<'_> {
         section: SectionId,
         tiers: Range<u32>,
     ) -> Result<Pick, Refusal> {
-        let (mut in_area, mut eligible) = (0u32, 0u32);
-        let mut open = true;
-        for tier in tiers.clone() {
-            let free = self.tally.tiers[tier as usize].free;
-            in_area += free;
-            if open && free > 0 {
-                open = self.price_allowed(request, self.venue.tiers[tier as usize].price_level);
-                eligible += if open { free } else { 0 };
-            }
-        }
+        let in_area: u32 = tiers
+            .clone()
+            .map(|tier| self.tally.tiers[tier as usize].free)
+            .sum();
+        let eligible = self.walk_tiers(request, tiers.clone(), u32::MAX, |_, _| {});
         if let Some(refusal) = shortage(in_area, eligible, request.quantity) {
             return Err(refusal);
         }
         let mut lines = Vec::new();
-        let mut remaining = request.quantity;
+        let taken = self.walk_tiers(request, tiers, request.quantity, |tier, take| {
+            let price_level = self.venue.tiers[tier as usize].price_level;
+            lines.push(GaLine {
+                tier,
+                price_level,
+                tickets: take,
+            });
+        });
+        debug_assert_eq!(taken, request.quantity);
+        Ok(Pick::General { section, lines })
+    }
+
+    /// Takes up to `wanted` tickets from the tiers in release order and returns how many.
+    /// A tier is on sale if the operator opened it or every earlier tier has no free
+    /// tickets left (counting what this walk took); tickets come only from tiers on sale
+    /// at an allowed price. Without opened tiers this is "tier k + 1 goes on sale when
+    /// tier k sells out", and a tier at a refused price stops the walk.
+    fn walk_tiers(
+        &self,
+        request: &HoldRequest,
+        tiers: Range<u32>,
+        wanted: u32,
+        mut take: impl FnMut(u32, u32),
+    ) -> u32 {
+        let mut taken = 0u32;
+        let mut earlier_all_gone = true;
         for tier in tiers {
-            let take = self.tally.tiers[tier as usize].free.min(remaining);
-            if take > 0 {
-                let price_level = self.venue.tiers[tier as usize].price_level;
-                lines.push(GaLine {
-                    tier,
-                    price_level,
-                    tickets: take,
-                });
-                remaining -= take;
+            if taken == wanted {
+                break;
+            }
+            let free = self.tally.tiers[tier as usize].free;
+            let on_sale = earlier_all_gone || self.tiers_opened[tier as usize];
+            let level = self.venue.tiers[tier as usize].price_level;
+            let mut left = free;
+            if free > 0 && on_sale && self.price_allowed(request, level) {
+                let count = free.min(wanted - taken);
+                take(tier, count);
+                taken += count;
+                left -= count;
+            }
+            earlier_all_gone &= left == 0;
+        }
+        taken
+    }
+
+    /// Best-available among seats that pass the request's attribute filter: the same
+    /// preferences and tie-breaks as the index, by scanning the eligible rows (the slow
+    /// path: O(seats in the eligible zones × quantity)). Tidiness is judged on the real
+    /// free runs, since a stranded seat is stranded for every other buyer.
+    fn select_with_attributes(&self, request: &HoldRequest) -> Result<Pick, Refusal> {
+        let quantity = request.quantity;
+        let filter = request.attributes;
+        let (mut in_area, mut at_price, mut admitted) = (0u32, 0u32, 0u32);
+        for (zone, counts) in self.venue.zones.iter().zip(&self.tally.zones) {
+            let (area, allowed) = self.zone_fit(request, zone);
+            in_area += if area { counts.free } else { 0 };
+            at_price += if allowed { counts.free } else { 0 };
+        }
+        // (untidy, rank sum, row, start)
+        let mut best: Option<(bool, u32, u32, u32)> = None;
+        let mut singles: Vec<(u32, u32, u32)> = Vec::new();
+        for (row_id, row) in self.venue.rows.iter().enumerate() {
+            let zone = &self.venue.zones[row.zone as usize];
+            let row_attributes = self.venue.row_attributes[row_id];
+            if !self.zone_fit(request, zone).1
+                || (!filter.require.is_empty() && !row_attributes.intersects(filter.require))
+            {
+                continue;
+            }
+            let first = row.first_seat.0;
+            let prefix = &self.venue.rank_prefix[first as usize + row_id..];
+            let admits =
+                |offset: u32| filter.admits(self.venue.seat_attributes[(first + offset) as usize]);
+            for (run_first, run_end) in self.free.runs(first, first + row.len) {
+                let (a, b) = (run_first - first, run_end - first);
+                let mut streak = 0u32;
+                for offset in a..b {
+                    if !admits(offset) {
+                        streak = 0;
+                        continue;
+                    }
+                    admitted += 1;
+                    streak += 1;
+                    if request.allow_split {
+                        let rank = self.venue.seat_ranks[(first + offset) as usize];
+                        singles.push((rank, row_id as u32, offset));
+                    }
+                    if streak >= quantity {
+                        let start = offset + 1 - quantity;
+                        let sum = prefix[(start + quantity) as usize]
+                            .wrapping_sub(prefix[start as usize]);
+                        let untidy = start - a == 1 || b - (start + quantity) == 1;
+                        let candidate = (untidy, sum, row_id as u32, start);
+                        if best.is_none_or(|current| candidate < current) {
+                            best = Some(candidate);
+                        }
+                    }
+                }
             }
         }
-        debug_assert_eq!(remaining, 0);
-        Ok(Pick::General { section, lines })
+        if let Some((_, _, row, start)) = best {
+            let len = quantity;
+            return Ok(Pick::Block { row, start, len });
+        }
+        if let Some(refusal) = shortage(in_area, at_price, quantity) {
+            return Err(refusal);
+        }
+        if admitted == 0 {
+            return Err(Refusal::NoSeatsWithAttributes);
+        }
+        if admitted < quantity {
+            return Err(Refusal::NotEnoughSeats {
+                available: admitted,
+            });
+        }
+        if request.allow_split {
+            singles.sort_unstable();
+            let seats = singles
+                .iter()
+                .take(quantity as usize)
+                .map(|&(_, row, offset)| {
+                    SeatId(self.venue.rows[row as usize].first_seat.0 + offset)
+                });
+            return Ok(Pick::Seats(seats.collect()));
+        }
+        Err(Refusal::NoAdjacentSeats)
     }
 }
 

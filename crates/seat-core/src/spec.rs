@@ -107,6 +107,42 @@ pub struct SectionSpec {
     /// Added to every computed rank, e.g. to push an upper tier behind a lower one.
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_zero"))]
     pub rank_offset: u32,
+    /// Seats with attributes (accessible spaces, companion seats).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub seat_attributes: Vec<SeatAttributeSpec>,
+}
+
+/// Seats of one row that share an attribute.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(Serialize, Deserialize),
+    serde(deny_unknown_fields)
+)]
+pub struct SeatAttributeSpec {
+    /// Row number, 1 = front row.
+    pub row: u32,
+    /// Seat numbers in the row, from 1.
+    pub seats: Vec<u32>,
+    /// The attribute those seats have.
+    pub attribute: SeatAttribute,
+}
+
+/// One seat attribute, as written in a venue file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(Serialize, Deserialize),
+    serde(rename_all = "lowercase")
+)]
+pub enum SeatAttribute {
+    /// A wheelchair-accessible space.
+    Accessible,
+    /// A companion seat.
+    Companion,
 }
 
 #[cfg(feature = "serde")]

@@ -1,8 +1,10 @@
 //! Ticket counts kept up to date on every change, so totals and per-zone availability are
 //! O(1) reads. `check_invariants` recounts them from the seats, holds and orders.
 
-/// Tickets of some part of the venue, by state. `free + held + sold == capacity`.
+/// Tickets of some part of the venue, by state. `free + held + sold + off_sale ==
+/// capacity`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Counts {
     /// Tickets in this part of the venue.
     pub capacity: u32,
@@ -12,6 +14,9 @@ pub struct Counts {
     pub held: u32,
     /// In confirmed orders.
     pub sold: u32,
+    /// Taken off sale by the operator (admin holds and kills).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub off_sale: u32,
 }
 
 impl Counts {
@@ -21,6 +26,7 @@ impl Counts {
             free: capacity,
             held: 0,
             sold: 0,
+            off_sale: 0,
         }
     }
 
@@ -39,9 +45,27 @@ impl Counts {
         self.sold += tickets;
     }
 
-    /// True when the three states add up to the capacity.
+    fn refund(&mut self, tickets: u32) {
+        self.sold -= tickets;
+        self.free += tickets;
+    }
+
+    fn take_off(&mut self, tickets: u32) {
+        self.free -= tickets;
+        self.off_sale += tickets;
+    }
+
+    fn put_back(&mut self, tickets: u32) {
+        self.off_sale -= tickets;
+        self.free += tickets;
+    }
+
+    /// True when the four states add up to the capacity.
     pub fn is_balanced(&self) -> bool {
-        u64::from(self.free) + u64::from(self.held) + u64::from(self.sold)
+        u64::from(self.free)
+            + u64::from(self.held)
+            + u64::from(self.sold)
+            + u64::from(self.off_sale)
             == u64::from(self.capacity)
     }
 }
@@ -52,6 +76,12 @@ pub(crate) enum Move {
     Hold,
     Release,
     Sell,
+    /// Sold back to free (a cancelled order).
+    Refund,
+    /// Free to off sale.
+    TakeOff,
+    /// Off sale back to free.
+    PutBack,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -85,6 +115,9 @@ impl Tally {
             Move::Hold => counts.hold(tickets),
             Move::Release => counts.release(tickets),
             Move::Sell => counts.sell(tickets),
+            Move::Refund => counts.refund(tickets),
+            Move::TakeOff => counts.take_off(tickets),
+            Move::PutBack => counts.put_back(tickets),
         };
         step(&mut self.zones[zone as usize]);
         step(&mut self.total);

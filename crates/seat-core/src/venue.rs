@@ -1,6 +1,7 @@
 //! The built, immutable venue: every seat with its row, rank and price, and every GA
 //! tier. Built once from a [`VenueSpec`]; shared by value with each [`crate::SeatCore`].
 
+use crate::attributes::SeatAttributes;
 use crate::ids::{PriceLevelId, RowId, SeatId, SectionId};
 use crate::spec::VenueSpec;
 use std::fmt;
@@ -155,6 +156,30 @@ pub struct Venue {
     pub(crate) rank_prefix: Vec<u32>,
     /// Per row, the seat offsets sorted by (rank, offset), starting at `first_seat`.
     pub(crate) rank_order: Vec<u32>,
+    /// Attributes of each seat.
+    pub(crate) seat_attributes: Vec<SeatAttributes>,
+    /// Per row, the union of its seats' attributes.
+    pub(crate) row_attributes: Vec<SeatAttributes>,
+    /// The spec the venue was built from (snapshots carry it).
+    pub(crate) spec: VenueSpec,
+}
+
+/// Everything about one seat, for client input that may name any seat id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SeatInfo {
+    /// The seat's row.
+    pub row: RowId,
+    /// Section, row number and seat number.
+    pub label: SeatLabel,
+    /// Rank; lower is better.
+    pub rank: u32,
+    /// The seat's price level.
+    pub price_level: PriceLevelId,
+    /// Face value from the spec, minor units (the on-sale price may have changed since:
+    /// see [`crate::SeatCore::price_minor`]).
+    pub face_price_minor: u64,
+    /// Accessible, companion.
+    pub attributes: SeatAttributes,
 }
 
 impl Venue {
@@ -215,24 +240,52 @@ impl Venue {
         Some(PriceLevelId(index as u32))
     }
 
-    /// The row a seat is in. Panics on an unknown seat.
+    /// The spec the venue was built from.
+    pub fn spec(&self) -> &VenueSpec {
+        &self.spec
+    }
+
+    /// A seat's row, label, rank, price level and attributes; `None` for an unknown
+    /// seat. Use this for ids that come from clients.
+    pub fn seat(&self, seat: SeatId) -> Option<SeatInfo> {
+        let row_id = *self.seat_rows.get(seat.index())?;
+        let row = &self.rows[row_id as usize];
+        Some(SeatInfo {
+            row: RowId(row_id),
+            label: SeatLabel {
+                section: row.section,
+                row_number: row.index_in_section + 1,
+                seat_number: seat.0 - row.first_seat.0 + 1,
+            },
+            rank: self.seat_ranks[seat.index()],
+            price_level: row.price_level,
+            face_price_minor: self.price_levels[row.price_level.index()].price_minor,
+            attributes: self.seat_attributes[seat.index()],
+        })
+    }
+
+    /// The row a seat is in. Panics on an unknown seat: for client input use
+    /// [`Venue::seat`].
     pub fn seat_row(&self, seat: SeatId) -> RowId {
         RowId(self.seat_rows[seat.index()])
     }
 
     /// A seat's rank: distance to the focal point in cm (plus offset), or the explicit
-    /// rank. Lower is better. Panics on an unknown seat.
+    /// rank. Lower is better. Panics on an unknown seat: for client input use
+    /// [`Venue::seat`].
     pub fn seat_rank(&self, seat: SeatId) -> u32 {
         self.seat_ranks[seat.index()]
     }
 
-    /// A seat's price in minor units. Panics on an unknown seat.
+    /// A seat's face value in minor units. Panics on an unknown seat: for client input
+    /// use [`Venue::seat`].
     pub fn seat_price_minor(&self, seat: SeatId) -> u64 {
         let row = &self.rows[self.seat_rows[seat.index()] as usize];
         self.price_levels[row.price_level.index()].price_minor
     }
 
-    /// Section, row number and seat number of a seat. Panics on an unknown seat.
+    /// Section, row number and seat number of a seat. Panics on an unknown seat: for
+    /// client input use [`Venue::seat`].
     pub fn seat_label(&self, seat: SeatId) -> SeatLabel {
         let row = &self.rows[self.seat_rows[seat.index()] as usize];
         SeatLabel {
@@ -248,10 +301,5 @@ impl Venue {
             self.sections.get(section.index()).map(|s| &s.kind),
             Some(SectionKind::GeneralAdmission { .. })
         )
-    }
-
-    /// Price of a ticket at this price level.
-    pub(crate) fn price_minor(&self, level: PriceLevelId) -> u64 {
-        self.price_levels[level.index()].price_minor
     }
 }

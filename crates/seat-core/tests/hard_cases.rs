@@ -28,6 +28,7 @@ fn ranked(name: &str, price_level: &str, ranks: Vec<Vec<u32>>) -> SectionSpec {
         layout: None,
         ranks: Some(ranks),
         rank_offset: 0,
+        seat_attributes: Vec::new(),
     }
 }
 
@@ -107,6 +108,7 @@ fn focal_point_ordering_takes_front_centre_first() {
         }),
         ranks: None,
         rank_offset: 0,
+        seat_attributes: Vec::new(),
     };
     let venue = venue(vec![section], vec![]);
     // Centre seat (offset 3) of the front row is nearest the stage at the origin.

@@ -51,6 +51,7 @@ fn venue(bytes: &mut Bytes) -> VenueSpec {
             layout: None,
             ranks: Some(ranks),
             rank_offset: 0,
+            seat_attributes: Vec::new(),
         });
     }
     let mut general_admission = Vec::new();

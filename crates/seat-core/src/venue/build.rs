@@ -3,8 +3,9 @@
 use super::{
     PriceLevel, RANK_MAX, ROW_LENGTH_MAX, Row, Section, SectionKind, Tier, Venue, VenueError, Zone,
 };
+use crate::attributes::SeatAttributes;
 use crate::ids::{PriceLevelId, SeatId, SectionId};
-use crate::spec::{LayoutSpec, SectionSpec, VenueSpec};
+use crate::spec::{LayoutSpec, SeatAttribute, SectionSpec, VenueSpec};
 
 pub(super) fn build(spec: &VenueSpec) -> Result<Venue, VenueError> {
     let price_levels = price_levels(spec)?;
@@ -20,6 +21,9 @@ pub(super) fn build(spec: &VenueSpec) -> Result<Venue, VenueError> {
         seat_ranks: Vec::new(),
         rank_prefix: Vec::new(),
         rank_order: Vec::new(),
+        seat_attributes: Vec::new(),
+        row_attributes: Vec::new(),
+        spec: spec.clone(),
     };
     for (index, section) in spec.sections.iter().enumerate() {
         add_reserved(&mut venue, spec, index, section)?;
@@ -59,6 +63,11 @@ pub(super) fn build(spec: &VenueSpec) -> Result<Venue, VenueError> {
             kind,
             capacity,
         });
+    }
+    venue.seat_attributes = vec![SeatAttributes::NONE; venue.seat_ranks.len()];
+    venue.row_attributes = vec![SeatAttributes::NONE; venue.rows.len()];
+    for (index, section) in spec.sections.iter().enumerate() {
+        mark_attributes(&mut venue, index, section)?;
     }
     assign_zones(&mut venue);
     check_capacity(spec, &venue)?;
@@ -299,6 +308,48 @@ fn add_row_tables(venue: &mut Venue, row_id: u32, ranks: &[u32]) {
     let mut order: Vec<u32> = (0..ranks.len() as u32).collect();
     order.sort_by_key(|&offset| (ranks[offset as usize], offset));
     venue.rank_order.extend_from_slice(&order);
+}
+
+/// Sets the attributes a reserved section's spec gives its seats.
+fn mark_attributes(
+    venue: &mut Venue,
+    index: usize,
+    section: &SectionSpec,
+) -> Result<(), VenueError> {
+    let SectionKind::Reserved { rows } = venue.sections[index].kind.clone() else {
+        return Ok(());
+    };
+    for (entry, marks) in section.seat_attributes.iter().enumerate() {
+        let field = format!("sections[{index}].seat_attributes[{entry}]");
+        let row_count = rows.end - rows.start;
+        if marks.row == 0 || marks.row > row_count {
+            let reason = format!("row {} is not within 1..={row_count}", marks.row);
+            return Err(VenueError::Invalid {
+                field: format!("{field}.row"),
+                reason,
+            });
+        }
+        let row_id = rows.start + marks.row - 1;
+        let row = venue.rows[row_id as usize];
+        let attribute = match marks.attribute {
+            SeatAttribute::Accessible => SeatAttributes::ACCESSIBLE,
+            SeatAttribute::Companion => SeatAttributes::COMPANION,
+        };
+        for &number in &marks.seats {
+            if number == 0 || number > row.len {
+                let reason = format!("seat {number} is not within 1..={}", row.len);
+                return Err(VenueError::Invalid {
+                    field: format!("{field}.seats"),
+                    reason,
+                });
+            }
+            let seat = (row.first_seat.0 + number - 1) as usize;
+            venue.seat_attributes[seat] = venue.seat_attributes[seat].union(attribute);
+            venue.row_attributes[row_id as usize] =
+                venue.row_attributes[row_id as usize].union(attribute);
+        }
+    }
+    Ok(())
 }
 
 /// Zones are (section, price level) pairs sorted by section, then price level id.
