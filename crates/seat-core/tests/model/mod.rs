@@ -7,6 +7,7 @@
 
 #![allow(dead_code)] // each including test target uses a different part
 
+pub mod bytes;
 pub mod reference;
 
 use reference::Reference;
