@@ -448,6 +448,7 @@ impl OnsaleSpec {
         self.validate_demand()?;
         self.validate_bots()?;
         self.validate_services()?;
+        self.validate_parts()?;
         for (index, fault) in self.faults.iter().enumerate() {
             fault.validate(&format!("fault[{index}]"), self.app.servers)?;
         }
@@ -684,6 +685,35 @@ impl OnsaleSpec {
 }
 
 impl OnsaleSpec {
+    /// The optional components and the routes through them.
+    fn validate_parts(&self) -> Result<(), Invalid> {
+        if let Some(access_code) = &self.app.service.access_code {
+            access_code.validate("app.service.access_code")?;
+        }
+        if let Some(cache) = &self.cache {
+            positive_duration("cache.ttl", cache.ttl)?;
+            at_least("cache.capacity", u64::from(cache.capacity), 1)?;
+            cache.hit_latency.validate("cache.hit_latency")?;
+        }
+        if let Some(check) = &self.access_check {
+            Invalid::check(
+                (1..=1_000_000).contains(&check.workers),
+                "access_check.workers",
+                check.workers,
+                "an integer from 1 to 1000000",
+            )?;
+            Invalid::check(
+                check.queue <= 100_000_000,
+                "access_check.queue",
+                check.queue,
+                "an integer from 0 to 100000000",
+            )?;
+            check.service.validate("access_check.service")?;
+            probability("access_check.bot_valid_share", check.bot_valid_share)?;
+        }
+        crate::onsale::Routes::build(self).map(|_| ())
+    }
+
     fn validate_operations(&self) -> Result<(), Invalid> {
         let columns = crate::onsale::timeseries_columns(self)?;
         for (index, alert) in self.alerts.iter().enumerate() {

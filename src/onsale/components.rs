@@ -3,7 +3,9 @@
 //! handlers take a request and say what happens next (a delay and its own
 //! event, a refusal, or nothing yet). The world routes requests between them.
 
+pub mod access_check;
 pub mod app;
+pub mod cache;
 pub mod cdn;
 pub mod database;
 pub mod payment;

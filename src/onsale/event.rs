@@ -1,7 +1,9 @@
 //! The on-sale's closed event enum. Component events are the components' own
 //! sub-enums; `World::dispatch` is the one match, and it delegates.
 
+use super::components::access_check::AccessCheckEvent;
 use super::components::app::AppEvent;
+use super::components::cache::CacheEvent;
 use super::components::cdn::CdnEvent;
 use super::components::database::DatabaseEvent;
 use super::components::payment::PaymentEvent;
@@ -50,4 +52,8 @@ pub enum Event {
     Replicas(ReplicasEvent),
     /// The payment provider's events.
     Payment(PaymentEvent),
+    /// The cache's events.
+    Cache(CacheEvent),
+    /// The access check's events.
+    AccessCheck(AccessCheckEvent),
 }

@@ -102,6 +102,7 @@ pub fn build(
     errors_and_latency(world, &mut put);
     fairness(&world.fans, &mut put);
     let incidents = timeline(world, &mut put);
+    world.component_metrics(&mut put);
     put("events", events as f64);
     put("end_s", end.as_secs_f64());
     let journeys = if journeys {

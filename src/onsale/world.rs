@@ -13,7 +13,9 @@ use std::collections::BTreeMap;
 
 use seat_core::SeatId;
 
+use super::components::access_check::AccessCheck;
 use super::components::app::AppPool;
+use super::components::cache::Cache;
 use super::components::cdn::Cdn;
 use super::components::database::Database;
 use super::components::payment::PaymentProvider;
@@ -52,6 +54,10 @@ pub struct World {
     database: Database,
     replicas: Replicas,
     payment: PaymentProvider,
+    /// The cache, if the model has one.
+    cache: Option<Cache>,
+    /// The access check, if the model has one.
+    access_check: Option<AccessCheck>,
     routes: Routes,
     /// The seat cores of every show, owned by the database.
     pub(super) inventory: Inventory,
@@ -95,6 +101,11 @@ impl World {
             database: Database::new(database, streams),
             replicas: Replicas::new(database),
             payment: PaymentProvider::new(&spec.payment, streams),
+            cache: spec.cache.as_ref().map(|cache| Cache::new(cache, streams)),
+            access_check: spec
+                .access_check
+                .as_ref()
+                .map(|check| AccessCheck::new(check, streams)),
             inventory: Inventory::new(
                 venue,
                 spec.sale.shows,
@@ -136,6 +147,20 @@ impl World {
         &self.routes
     }
 
+    /// Metrics of the optional components, for `summary.json`.
+    pub(super) fn component_metrics(&self, put: &mut impl FnMut(&str, f64)) {
+        if let Some(cache) = &self.cache {
+            let totals = cache.totals();
+            put("cache_hits", totals.hits as f64);
+            put("cache_fetches", totals.fetches as f64);
+            put("cache_coalesced", totals.coalesced as f64);
+            put(
+                "cache_peak_fetches_per_s",
+                cache.peak_fetches_per_s() as f64,
+            );
+        }
+    }
+
     /// Instance-seconds of app servers paid for.
     pub(super) fn app_instance_seconds(&self) -> f64 {
         self.app.instance_seconds()
@@ -171,6 +196,8 @@ impl Model for World {
             Event::Database(event) => self.on_database(now, event, scheduler),
             Event::Replicas(event) => self.on_replicas(now, event, scheduler),
             Event::Payment(event) => self.on_payment(now, event, scheduler),
+            Event::Cache(event) => self.on_cache(now, event, scheduler),
+            Event::AccessCheck(event) => self.on_access_check(now, event, scheduler),
         }
     }
 }

@@ -7,7 +7,9 @@
 use super::World;
 use crate::engine::{Scheduler, Time};
 use crate::model::Component;
+use crate::onsale::components::access_check::{AccessCheckEvent, CheckEntry};
 use crate::onsale::components::app::{AppEvent, Entry};
+use crate::onsale::components::cache::{CacheEvent, Lookup};
 use crate::onsale::components::cdn::CdnEvent;
 use crate::onsale::components::database::DatabaseEvent;
 use crate::onsale::components::payment::{PaymentEvent, PaymentResult};
@@ -72,9 +74,55 @@ impl World {
                 let (delay, event) = self.payment.call(request, failed);
                 scheduler.after(delay, Event::Payment(event));
             }
-            Component::Cache | Component::AccessCheck => {
-                unreachable!("routes only name components the world has")
+            Component::Cache => self.enter_cache(now, request, scheduler),
+            Component::AccessCheck => self.enter_access_check(now, request, scheduler),
+        }
+    }
+
+    /// The cache entry of a request: the seat map of the fan's show.
+    fn cache_key(&self, request: &Request) -> u32 {
+        u32::from(self.fans[request.fan as usize].show)
+    }
+
+    fn enter_cache(&mut self, now: Time, request: Request, scheduler: &mut Scheduler<Event>) {
+        let key = self.cache_key(&request);
+        let cache = self
+            .cache
+            .as_mut()
+            .expect("routes name only configured components");
+        match cache.lookup(now, key, request) {
+            Lookup::Hit(latency) => {
+                scheduler.after(latency, Event::Cache(CacheEvent::Hit(request)))
             }
+            Lookup::Fetch => self.enter(now, request.forwarded(now), scheduler),
+            Lookup::Wait => {}
+        }
+    }
+
+    fn enter_access_check(
+        &mut self,
+        now: Time,
+        mut request: Request,
+        scheduler: &mut Scheduler<Event>,
+    ) {
+        let arm = !request.timed;
+        request.timed = true;
+        let check = self
+            .access_check
+            .as_mut()
+            .expect("routes name only configured components");
+        match check.arrive(now, request) {
+            CheckEntry::Started(duration) => scheduler.after(
+                duration,
+                Event::AccessCheck(AccessCheckEvent::Checked(request)),
+            ),
+            CheckEntry::Queued => {}
+            CheckEntry::Refused(kind) => {
+                return self.reply(now, request, Answer::Failed(kind), scheduler);
+            }
+        }
+        if arm {
+            scheduler.after(self.client_timeout, Event::ClientTimeout(request));
         }
     }
 
@@ -124,11 +172,34 @@ impl World {
         scheduler: &mut Scheduler<Event>,
     ) {
         for hop in (0..request.hop).rev() {
-            if self.routes.at(request.endpoint, hop) == Component::App {
-                self.release_app(now, &request, scheduler);
+            match self.routes.at(request.endpoint, hop) {
+                Component::App => self.release_app(now, &request, scheduler),
+                Component::Cache => self.cache_fetched(now, &request, hop, answer, scheduler),
+                _ => {}
             }
         }
         self.deliver(now, request, answer, scheduler);
+    }
+
+    /// A fetch returns through the cache: the entry fills (or stays stale on an
+    /// error), and every request that waited for it gets the same answer.
+    fn cache_fetched(
+        &mut self,
+        now: Time,
+        request: &Request,
+        hop: u8,
+        answer: Answer,
+        scheduler: &mut Scheduler<Event>,
+    ) {
+        let key = self.cache_key(request);
+        let cache = self
+            .cache
+            .as_mut()
+            .expect("routes name only configured components");
+        for waiter in cache.fetched(now, key, answer == Answer::Done) {
+            debug_assert_eq!(waiter.hop, hop, "a waiter waits at the cache");
+            self.reply(now, waiter, answer, scheduler);
+        }
     }
 
     /// The app worker serving `request` is free: the next queued request starts.
@@ -195,6 +266,45 @@ impl World {
     pub(super) fn on_cdn(&mut self, now: Time, event: CdnEvent, scheduler: &mut Scheduler<Event>) {
         let CdnEvent::Responds(request) = event;
         self.reply(now, request, Answer::Done, scheduler);
+    }
+
+    pub(super) fn on_cache(
+        &mut self,
+        now: Time,
+        event: CacheEvent,
+        scheduler: &mut Scheduler<Event>,
+    ) {
+        let CacheEvent::Hit(request) = event;
+        self.reply(now, request, Answer::Done, scheduler);
+    }
+
+    pub(super) fn on_access_check(
+        &mut self,
+        now: Time,
+        event: AccessCheckEvent,
+        scheduler: &mut Scheduler<Event>,
+    ) {
+        let AccessCheckEvent::Checked(request) = event;
+        let is_bot = self.fans[request.fan as usize].is_bot;
+        let check = self
+            .access_check
+            .as_mut()
+            .expect("routes name only configured components");
+        let (next, valid) = check.finish(now, &request, is_bot);
+        if let Some((next, duration)) = next {
+            scheduler.after(
+                duration,
+                Event::AccessCheck(AccessCheckEvent::Checked(next)),
+            );
+        }
+        let answer = if self.faults.fails(Component::AccessCheck) {
+            Answer::Failed(ErrorKind::ServerError)
+        } else if valid {
+            Answer::Done
+        } else {
+            Answer::Failed(ErrorKind::AccessDenied)
+        };
+        self.reply(now, request, answer, scheduler);
     }
 
     pub(super) fn on_app(&mut self, now: Time, event: AppEvent, scheduler: &mut Scheduler<Event>) {
@@ -299,6 +409,17 @@ impl World {
         let rng = self.database.rng();
         for (request, read) in self.replicas.resize(now, connections, rng) {
             scheduler.after(read, Event::Replicas(ReplicasEvent::ReadDone(request)));
+        }
+        if let Some(cache) = self.cache.as_mut() {
+            cache.set_down(health.pool(Component::Cache, 1) == 0);
+        }
+        if let Some(check) = self.access_check.as_mut() {
+            check.set_added_latency(health.latency(Component::AccessCheck));
+            let workers = health.pool(Component::AccessCheck, check.workers());
+            for (request, duration) in check.resize(now, workers) {
+                let event = Event::AccessCheck(AccessCheckEvent::Checked(request));
+                scheduler.after(duration, event);
+            }
         }
         self.inventory.set_replica_lag(
             health

@@ -3,7 +3,10 @@
 
 use super::World;
 use crate::engine::{Scheduler, Span, Time};
+use crate::model::Component;
+use crate::onsale::components::access_check::AccessCheck;
 use crate::onsale::components::app::AppPool;
+use crate::onsale::components::cache::Cache;
 use crate::onsale::components::cdn::Cdn;
 use crate::onsale::components::database::Database;
 use crate::onsale::components::replicas::Replicas;
@@ -46,6 +49,12 @@ pub fn columns(routes: &Routes) -> Vec<Column> {
     columns.extend_from_slice(Database::COLUMNS);
     columns.extend_from_slice(Replicas::COLUMNS);
     columns.extend_from_slice(Cdn::COLUMNS);
+    if routes.uses(Component::Cache) {
+        columns.extend_from_slice(Cache::COLUMNS);
+    }
+    if routes.uses(Component::AccessCheck) {
+        columns.extend_from_slice(AccessCheck::COLUMNS);
+    }
     for endpoint in routes.endpoints() {
         let [p50, p99] = LATENCY[endpoint.index()];
         columns.push(Column::real(p50));
@@ -68,6 +77,16 @@ impl World {
         self.database.sample(&mut row);
         self.replicas.sample(&mut row);
         self.cdn.sample(&mut row);
+        if self.routes.uses(Component::Cache)
+            && let Some(cache) = self.cache.as_mut()
+        {
+            cache.sample(&mut row);
+        }
+        if self.routes.uses(Component::AccessCheck)
+            && let Some(check) = self.access_check.as_mut()
+        {
+            check.sample(&mut row);
+        }
         let endpoints: Vec<_> = self.routes.endpoints().collect();
         let counts = self.metrics.close_second(&endpoints, &mut row);
         row.push(counts.responses as f64);

@@ -1,0 +1,160 @@
+//! The access-code check (Verified Fan or presale codes): its own service pool
+//! and bounded queue, in front of shopping. Every admitted session has its code
+//! checked, bots included; fans hold valid codes, and a bot holds one with
+//! `bot_valid_share`. This is the service the Eras 2022 bot traffic attacked.
+
+use crate::engine::{Rng, Span, Streams, Time};
+use crate::model::AccessCheckSpec;
+use crate::onsale::metrics::{Column, ErrorKind};
+use crate::onsale::request::Request;
+use crate::queueing::{Admission, Station};
+use crate::sampler::Sampler;
+
+/// The check's one event.
+#[derive(Clone, Copy, Debug)]
+pub enum AccessCheckEvent {
+    /// A check finishes.
+    Checked(Request),
+}
+
+/// What became of a request that reached the check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckEntry {
+    /// A worker took it; the check takes this long.
+    Started(Span),
+    /// It waits for a worker.
+    Queued,
+    /// Refused at once (HTTP 503).
+    Refused(ErrorKind),
+}
+
+/// The access-check service.
+pub struct AccessCheck {
+    pool: Station<Request>,
+    service: Sampler,
+    rng: Rng,
+    workers: u32,
+    bot_valid_share: f64,
+    /// Seed of the per-bot validity draw, so a bot's code is the same on every try.
+    validity_seed: u64,
+    added_latency: Span,
+    checks_this_second: u64,
+    denied_this_second: u64,
+}
+
+/// SplitMix64: a fixed, well-mixed function of (seed, bot), uniform on [0, 1).
+fn unit_hash(seed: u64, bot: u32) -> f64 {
+    let mut z = seed ^ u64::from(bot).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    (z >> 11) as f64 / (1u64 << 53) as f64
+}
+
+impl AccessCheck {
+    /// Time-series columns.
+    pub const COLUMNS: &'static [Column] = &[
+        Column::count("access_check_in_flight"),
+        Column::count("access_check_queue"),
+        Column::real("access_check_utilization"),
+        Column::count("access_checks"),
+        Column::count("access_denied"),
+    ];
+
+    /// The check of a validated spec; streams `access_check` and `access_check:codes`.
+    pub fn new(spec: &AccessCheckSpec, streams: &Streams) -> AccessCheck {
+        use rand::Rng as _;
+        AccessCheck {
+            pool: Station::new(
+                spec.workers,
+                Some(spec.workers.saturating_add(spec.queue)),
+                Time(i64::MIN),
+            ),
+            service: Sampler::new(&spec.service),
+            rng: streams.get("access_check"),
+            workers: spec.workers,
+            bot_valid_share: spec.bot_valid_share,
+            validity_seed: streams.get("access_check:codes").next_u64(),
+            added_latency: Span::ZERO,
+            checks_this_second: 0,
+            denied_this_second: 0,
+        }
+    }
+
+    /// A request reaches the check.
+    pub fn arrive(&mut self, now: Time, request: Request) -> CheckEntry {
+        match self.pool.arrive(now, request) {
+            Admission::Serve(_) => CheckEntry::Started(self.duration()),
+            Admission::Queued => CheckEntry::Queued,
+            Admission::Blocked(_) => CheckEntry::Refused(ErrorKind::Rejected),
+        }
+    }
+
+    fn duration(&mut self) -> Span {
+        self.service.sample(&mut self.rng) + self.added_latency
+    }
+
+    /// A check ends: the next waiting check starts (with its duration), and the
+    /// verdict on this one's code.
+    pub fn finish(
+        &mut self,
+        now: Time,
+        request: &Request,
+        is_bot: bool,
+    ) -> (Option<(Request, Span)>, bool) {
+        let next = self
+            .pool
+            .depart(now, request.stage_arrived)
+            .map(|waiting| (waiting.job, self.duration()));
+        let valid = !is_bot || unit_hash(self.validity_seed, request.fan) < self.bot_valid_share;
+        self.checks_this_second += 1;
+        self.denied_this_second += u64::from(!valid);
+        (next, valid)
+    }
+
+    /// Workers left after faults: waiting checks that start, with durations.
+    pub fn resize(&mut self, now: Time, workers: u32) -> Vec<(Request, Span)> {
+        let started = self.pool.set_servers(now, workers);
+        started
+            .into_iter()
+            .map(|waiting| (waiting.job, self.duration()))
+            .collect()
+    }
+
+    /// Workers before faults.
+    pub fn workers(&self) -> u32 {
+        self.workers
+    }
+
+    /// A fault adds latency to every check (zero when it ends).
+    pub fn set_added_latency(&mut self, latency: Span) {
+        self.added_latency = latency;
+    }
+
+    /// Appends this second's gauges and starts the next second.
+    pub fn sample(&mut self, row: &mut Vec<f64>) {
+        row.push(f64::from(self.pool.busy()));
+        row.push(self.pool.queue_len() as f64);
+        row.push(super::app::utilization(
+            self.pool.busy(),
+            self.pool.servers(),
+        ));
+        row.push(std::mem::take(&mut self.checks_this_second) as f64);
+        row.push(std::mem::take(&mut self.denied_this_second) as f64);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bot_validity_draw_is_uniform_and_fixed_per_bot() {
+        let n = 100_000;
+        let valid = (0..n).filter(|bot| unit_hash(42, *bot) < 0.25).count() as f64;
+        let sigma = (f64::from(n) * 0.25 * 0.75).sqrt();
+        assert!((valid - 0.25 * f64::from(n)).abs() < 3.0 * sigma, "{valid}");
+        assert_eq!(unit_hash(42, 7), unit_hash(42, 7));
+        assert_ne!(unit_hash(42, 7), unit_hash(43, 7));
+    }
+}
