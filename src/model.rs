@@ -21,9 +21,9 @@ pub use fault::{Component, FaultKind, FaultSpec, RandomFaultSpec};
 pub use load::{LoadedModel, ModelSpec, OnsaleModel, deserialize_toml, load, parse};
 pub use network::{NetworkSpec, RouteSpec, SourceSpec, StationSpec};
 pub use onsale::{
-    AccessCheckSpec, AppSpec, BotSpec, CacheSpec, CdnSpec, DatabaseSpec, DemandSpec,
-    EndpointServiceSpec, OnsaleSpec, PaymentSpec, RetrySpec, RoutesSpec, SaleSpec, VenueRef,
-    WaitingRoomMode, WaitingRoomSpec,
+    AccessCheckSpec, AdmissionPolicy, AppSpec, BotSpec, CacheSpec, CdnSpec, DatabaseSpec,
+    DemandSpec, EndpointServiceSpec, OnsaleSpec, PaymentSpec, RetrySpec, RoutesSpec, SaleSpec,
+    VenueRef, WaitingRoomMode, WaitingRoomSpec,
 };
 pub use operations::{
     ActionKind, AdaptiveOutflowSpec, AlertSpec, AutoscaleSpec, RateLimitSpec, RunbookSpec,

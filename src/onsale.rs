@@ -39,7 +39,7 @@ use crate::model::{Invalid, OnsaleModel, OnsaleSpec};
 /// The names of the time-series columns a run of `spec` writes (alerts may watch them).
 pub fn timeseries_columns(spec: &OnsaleSpec) -> Result<Vec<String>, Invalid> {
     let routes = Routes::build(spec)?;
-    Ok(world::columns(&routes)
+    Ok(world::columns(spec, &routes)
         .iter()
         .map(|column| column.name.to_owned())
         .collect())

@@ -243,6 +243,24 @@ pub struct WaitingRoomSpec {
     /// Outflow that follows backend health instead of a fixed rate.
     #[serde(default)]
     pub adaptive: Option<AdaptiveOutflowSpec>,
+    /// `rate` (admit `outflow_per_min`) or `concurrency` (keep `max_active` shopping).
+    #[serde(default)]
+    pub admission: AdmissionPolicy,
+    /// With `admission = "concurrency"`: fans holding a token or shopping at
+    /// most; one leaves, one enters (Cloudflare's totalActiveUsers, AWS MaxSize).
+    #[serde(default)]
+    pub max_active: Option<u32>,
+}
+
+/// How the waiting room decides how many to let in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AdmissionPolicy {
+    /// A fixed (or adaptive) number of entries per minute.
+    #[default]
+    Rate,
+    /// As many as keep `max_active` fans holding a token or shopping.
+    Concurrency,
 }
 
 /// The CDN in front of the event page.
@@ -599,6 +617,21 @@ impl OnsaleSpec {
             room.capacity_per_s,
             "a number > 0",
         )?;
+        match (room.admission, room.max_active) {
+            (AdmissionPolicy::Concurrency, max) => Invalid::check(
+                max.is_some_and(|max| max >= 1),
+                "waiting_room.max_active",
+                max.map_or("missing".to_owned(), |max| max.to_string()),
+                "an integer ≥ 1 with admission = \"concurrency\"",
+            )?,
+            (AdmissionPolicy::Rate, Some(max)) => Invalid::check(
+                false,
+                "waiting_room.max_active",
+                max,
+                "no max_active with admission = \"rate\" (set admission = \"concurrency\")",
+            )?,
+            (AdmissionPolicy::Rate, None) => {}
+        }
         probability("cdn.hit_ratio", self.cdn.hit_ratio)?;
         Invalid::check(
             self.cdn.capacity_per_s >= 0.0,

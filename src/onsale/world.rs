@@ -88,7 +88,7 @@ impl World {
     ) -> Result<World, String> {
         let routes = Routes::build(spec).map_err(|invalid| invalid.to_string())?;
         let database = &spec.database;
-        let series = Series::new(columns(&routes));
+        let series = Series::new(columns(spec, &routes));
         Ok(World {
             picks: BTreeMap::new(),
             behaviour: Behaviour::new(spec, streams),

@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use rand::RngExt;
 
 use crate::engine::{Rng, Streams, Time};
-use crate::model::{WaitingRoomMode, WaitingRoomSpec};
+use crate::model::{AdmissionPolicy, WaitingRoomMode, WaitingRoomSpec};
 use crate::onsale::metrics::Column;
 
 /// Queue entries waiting for admission.
@@ -24,6 +24,10 @@ pub struct WaitingRoom {
     poll_interval_s: f64,
     /// Entries admitted in the current second.
     admitted_this_second: u64,
+    /// With concurrency admission: the most fans holding a token or shopping.
+    max_active: Option<u64>,
+    /// Fans admitted whose journey has not ended.
+    active: u64,
 }
 
 impl WaitingRoom {
@@ -48,6 +52,11 @@ impl WaitingRoom {
             outflow_per_min: spec.outflow_per_min,
             poll_interval_s: spec.poll_interval.as_secs_f64(),
             admitted_this_second: 0,
+            max_active: match spec.admission {
+                AdmissionPolicy::Concurrency => spec.max_active.map(u64::from),
+                AdmissionPolicy::Rate => None,
+            },
+            active: 0,
         }
     }
 
@@ -80,6 +89,37 @@ impl WaitingRoom {
         ordered.append(&mut self.queue);
         self.queue = ordered;
         self.open = true;
+    }
+
+    /// True when admission keeps a number of shoppers rather than a rate.
+    pub fn caps_concurrency(&self) -> bool {
+        self.max_active.is_some()
+    }
+
+    /// With concurrency admission: the next entry, while a shopper's place is free.
+    pub fn admit_next(&mut self) -> Option<u32> {
+        if self.active >= self.max_active? {
+            return None;
+        }
+        let fan = self.queue.pop_front()?;
+        self.admitted_this_second += 1;
+        Some(fan)
+    }
+
+    /// A fan was let in (they count against the cap until they leave).
+    pub fn shopper_entered(&mut self) {
+        self.active += 1;
+    }
+
+    /// An admitted fan's journey ended: their place frees.
+    pub fn shopper_left(&mut self) {
+        debug_assert!(self.active > 0, "a shopper left who never entered");
+        self.active = self.active.saturating_sub(1);
+    }
+
+    /// Fans admitted whose journey has not ended.
+    pub fn active(&self) -> u64 {
+        self.active
     }
 
     /// The entries admitted this second (fractional outflow carries over).

@@ -99,8 +99,26 @@ impl World {
     }
 
     pub(super) fn on_admit_tick(&mut self, now: Time, scheduler: &mut Scheduler<Event>) {
+        if self.room.caps_concurrency() {
+            return self.admit_while_places_free(now, scheduler);
+        }
         let batch: Vec<u32> = self.room.admit_batch().collect();
         for fan in batch {
+            if self.fans[fan as usize].waiting {
+                self.fans[fan as usize].waiting = false;
+                self.admit(now, fan, scheduler);
+            } else {
+                self.metrics.wasted_admissions += 1;
+            }
+        }
+        if now < self.horizon && !self.sold_out_announced {
+            scheduler.after(Span::from_secs(1), Event::AdmitTick);
+        }
+    }
+
+    /// Concurrency admission: one out, one in, checked every second.
+    fn admit_while_places_free(&mut self, now: Time, scheduler: &mut Scheduler<Event>) {
+        while let Some(fan) = self.room.admit_next() {
             if self.fans[fan as usize].waiting {
                 self.fans[fan as usize].waiting = false;
                 self.admit(now, fan, scheduler);
@@ -119,6 +137,7 @@ impl World {
         record.admitted = at;
         record.admission_rank = self.admissions;
         self.admissions += 1;
+        self.room.shopper_entered();
         if self.routes.uses(crate::model::Component::AccessCheck) {
             record.step = Step::AccessCode;
             return self.schedule_act(at, fan, Span::ZERO, scheduler);
@@ -459,6 +478,9 @@ impl World {
         record.outcome = outcome;
         record.pending = false;
         record.waiting = false;
+        if record.admitted != crate::onsale::fan::NOT_ADMITTED {
+            self.room.shopper_left();
+        }
         self.picks.remove(&fan);
     }
 

@@ -3,7 +3,7 @@
 
 use super::World;
 use crate::engine::{Scheduler, Span, Time};
-use crate::model::Component;
+use crate::model::{AdmissionPolicy, Component, OnsaleSpec};
 use crate::onsale::components::access_check::AccessCheck;
 use crate::onsale::components::app::AppPool;
 use crate::onsale::components::cache::Cache;
@@ -41,10 +41,13 @@ const LATENCY: [[&str; 2]; crate::onsale::request::Endpoint::COUNT] = [
     ["access_code_p50_s", "access_code_p99_s"],
 ];
 
-/// The time-series columns of a run with `routes`, in file order.
-pub fn columns(routes: &Routes) -> Vec<Column> {
+/// The time-series columns of a run of `spec` with `routes`, in file order.
+pub fn columns(spec: &OnsaleSpec, routes: &Routes) -> Vec<Column> {
     let mut columns = LOAD.to_vec();
     columns.extend_from_slice(WaitingRoom::COLUMNS);
+    if spec.waiting_room.admission == AdmissionPolicy::Concurrency {
+        columns.push(Column::count("waiting_room_active"));
+    }
     columns.extend_from_slice(AppPool::COLUMNS);
     columns.extend_from_slice(Database::COLUMNS);
     columns.extend_from_slice(Replicas::COLUMNS);
@@ -73,6 +76,9 @@ impl World {
         row.push(counts.arrivals as f64);
         row.push(counts.requests as f64);
         self.room.sample(&mut row);
+        if self.room.caps_concurrency() {
+            row.push(self.room.active() as f64);
+        }
         self.app.sample(&mut row);
         self.database.sample(&mut row);
         self.replicas.sample(&mut row);
