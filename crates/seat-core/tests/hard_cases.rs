@@ -433,3 +433,313 @@ fn venue_errors_name_the_field() {
         }
     );
 }
+
+fn customer_core(limits: Limits) -> SeatCore {
+    let rows = vec![vec![1, 2, 3, 4, 5, 6]];
+    let pitch = GeneralAdmissionSpec {
+        name: "pitch".to_string(),
+        tiers: vec![
+            TierSpec {
+                price_level: "cheap".to_string(),
+                capacity: 3,
+            },
+            TierSpec {
+                price_level: "dear".to_string(),
+                capacity: 4,
+            },
+        ],
+    };
+    SeatCore::new(venue(vec![ranked("s", "cheap", rows)], vec![pitch]), limits)
+}
+
+#[test]
+fn a_retried_hold_with_the_same_key_returns_the_same_hold() {
+    use seat_core::{CustomerId, IdempotencyKey};
+    let mut core = customer_core(Limits::new(6).unwrap());
+    let fan = CustomerId(1);
+    let request = HoldRequest::new(2)
+        .for_customer(fan)
+        .idempotency_key(IdempotencyKey(9));
+    let first = core.hold_best_available(0, &request, TTL).unwrap();
+    let retry = core.hold_best_available(5, &request, 5 + TTL).unwrap();
+    assert_eq!(retry, first, "no ghost hold: same id, seats and deadline");
+    assert_eq!((core.held(), core.holds_issued()), (2, 1));
+    // The same key for another request is a client bug.
+    let other = HoldRequest::new(3)
+        .for_customer(fan)
+        .idempotency_key(IdempotencyKey(9));
+    assert_eq!(
+        core.hold_best_available(6, &other, TTL),
+        Err(Refusal::IdempotencyKeyReused(first.id))
+    );
+    // Keys are per customer: another fan's key 9 is a new hold.
+    let theirs = HoldRequest::new(2)
+        .for_customer(CustomerId(2))
+        .idempotency_key(IdempotencyKey(9));
+    assert_ne!(
+        core.hold_best_available(7, &theirs, TTL).unwrap().id,
+        first.id
+    );
+    // Only the owner may confirm; a retried confirm returns the same order.
+    assert_eq!(
+        core.confirm(8, first.id),
+        Err(Refusal::NotHoldOwner(first.id))
+    );
+    assert_eq!(
+        core.confirm_for(8, Some(CustomerId(2)), first.id),
+        Err(Refusal::NotHoldOwner(first.id))
+    );
+    let order = core.confirm_for(8, Some(fan), first.id).unwrap();
+    assert_eq!(core.confirm_for(9, Some(fan), first.id), Ok(order.clone()));
+    assert_eq!(order.customer, Some(fan));
+    // A retry after the hold became an order says so.
+    assert_eq!(
+        core.hold_best_available(10, &request, TTL),
+        Err(Refusal::AlreadyConfirmed(first.id))
+    );
+    core.check_invariants().unwrap();
+}
+
+#[test]
+fn the_per_customer_limit_counts_holds_and_orders_and_frees_on_cancel() {
+    use seat_core::CustomerId;
+    let mut core = customer_core(Limits::new(6).unwrap().with_max_tickets_per_customer(4));
+    let fan = CustomerId(3);
+    let hold = core
+        .hold_best_available(0, &HoldRequest::new(3).for_customer(fan), TTL)
+        .unwrap();
+    let order = core.confirm_for(1, Some(fan), hold.id).unwrap();
+    let refused = core.hold_best_available(2, &HoldRequest::new(2).for_customer(fan), TTL);
+    assert_eq!(
+        refused,
+        Err(Refusal::CustomerLimit {
+            customer: fan,
+            holding: 3,
+            requested: 2,
+            limit: 4
+        })
+    );
+    assert!(
+        core.hold_best_available(2, &HoldRequest::new(1).for_customer(fan), TTL)
+            .is_ok()
+    );
+    let cancelled = core.cancel_order(3, order.id).unwrap();
+    assert_eq!(
+        (
+            cancelled.tickets,
+            cancelled.refund_minor,
+            cancelled.customer
+        ),
+        (3, 3_000, Some(fan))
+    );
+    assert_eq!(
+        (
+            core.customer_tickets(fan),
+            core.sold(),
+            core.revenue_minor()
+        ),
+        (1, 0, 0)
+    );
+    assert_eq!(
+        core.cancel_order(4, order.id),
+        Err(Refusal::OrderCancelled(order.id))
+    );
+    assert_eq!(core.order(order.id).unwrap().cancelled_at, Some(3));
+    // The cancelled seats are on sale again, best first.
+    assert_eq!(
+        hold_seats_of(&mut core, 5, &HoldRequest::new(2)),
+        vec![0, 1]
+    );
+    core.check_invariants().unwrap();
+}
+
+fn hold_seats_of(core: &mut SeatCore, now: i64, request: &HoldRequest) -> Vec<u32> {
+    let hold = core.hold_best_available(now, request, now + TTL).unwrap();
+    hold.seats.iter().map(|s| s.0).collect()
+}
+
+#[test]
+fn an_extended_hold_outlives_its_first_deadline_up_to_the_maximum_lifetime() {
+    let mut core = customer_core(Limits::new(6).unwrap().with_max_hold_ttl_ns(1_000));
+    assert_eq!(
+        core.hold_best_available(0, &HoldRequest::new(1), 1_001),
+        Err(Refusal::DeadlineTooFar {
+            deadline: 1_001,
+            latest_allowed: 1_000
+        })
+    );
+    let hold = core
+        .hold_best_available(10, &HoldRequest::new(2), 100)
+        .unwrap();
+    assert_eq!(
+        core.extend_hold(50, None, hold.id, 1_011),
+        Err(Refusal::DeadlineTooFar {
+            deadline: 1_011,
+            latest_allowed: 1_010
+        })
+    );
+    assert_eq!(
+        core.extend_hold(50, None, hold.id, 1_010).unwrap().deadline,
+        1_010
+    );
+    assert_eq!(core.poll_timeout(), Some(1_010));
+    // Payment succeeds after the first deadline: the order goes through.
+    assert_eq!(core.confirm(500, hold.id).unwrap().tickets, 2);
+    assert_eq!(core.expire(2_000).unwrap().holds, 0);
+    core.check_invariants().unwrap();
+}
+
+#[test]
+fn part_of_a_hold_goes_back_at_the_price_it_was_held_at() {
+    let mut core = customer_core(Limits::new(6).unwrap());
+    let cheap = core.venue().price_level_by_name("cheap").unwrap();
+    let hold = core.hold_seats(0, &ids(&[1, 2, 3]), TTL).unwrap();
+    assert_eq!(core.set_price(1, cheap, 4_000), Ok(1_000));
+    assert_eq!(
+        core.release_seats(2, None, hold.id, &ids(&[2, 9])),
+        Err(Refusal::SeatNotInHold {
+            hold: hold.id,
+            seat: SeatId(9)
+        })
+    );
+    assert_eq!(
+        core.release_seats(2, None, hold.id, &ids(&[1, 2, 3])),
+        Err(Refusal::NotAPartialRelease(hold.id))
+    );
+    let released = core.release_seats(2, None, hold.id, &ids(&[2])).unwrap();
+    assert_eq!(released.tickets, 1);
+    let kept = core.hold(hold.id).unwrap();
+    assert_eq!(
+        (kept.seats.to_vec(), kept.total_price_minor),
+        (ids(&[1, 3]), 2_000)
+    );
+    // New holds pay the new price; the order keeps the locked one.
+    assert_eq!(
+        core.hold_seats(3, &ids(&[2]), TTL)
+            .unwrap()
+            .total_price_minor,
+        4_000
+    );
+    assert_eq!(core.confirm(4, hold.id).unwrap().total_price_minor, 2_000);
+    core.check_invariants().unwrap();
+}
+
+#[test]
+fn ga_partial_release_and_an_operator_opened_tier() {
+    let mut core = customer_core(Limits::new(6).unwrap());
+    let pitch = SectionId(1);
+    let hold = core
+        .hold_best_available(0, &HoldRequest::new(5).in_section(pitch), TTL)
+        .unwrap();
+    assert_eq!(hold.total_price_minor, 3 * 1_000 + 2 * 5_000);
+    core.release_tickets(1, None, hold.id, 3).unwrap();
+    // The last tier first: both dear tickets and one cheap go back.
+    assert_eq!(core.hold(hold.id).unwrap().total_price_minor, 2 * 1_000);
+    let dear_only = HoldRequest::new(1)
+        .in_section(pitch)
+        .at_price_level(core.venue().price_level_by_name("dear").unwrap());
+    assert_eq!(
+        core.hold_best_available(2, &dear_only, TTL),
+        Err(Refusal::NoSeatsAtPrice)
+    );
+    core.open_tier(3, 1).unwrap();
+    assert!(core.tier_availability(pitch)[1].on_sale);
+    assert_eq!(
+        core.hold_best_available(4, &dear_only, TTL)
+            .unwrap()
+            .total_price_minor,
+        5_000
+    );
+    core.check_invariants().unwrap();
+}
+
+#[test]
+fn admin_holds_and_kills_leave_and_rejoin_the_sale() {
+    use seat_core::{OffSaleReason, SeatState};
+    let mut core = customer_core(Limits::new(6).unwrap());
+    core.take_off_sale(0, &ids(&[0, 1]), OffSaleReason::AdminHold)
+        .unwrap();
+    core.take_off_sale(0, &ids(&[5]), OffSaleReason::Kill)
+        .unwrap();
+    assert_eq!(
+        core.take_off_sale(0, &ids(&[1]), OffSaleReason::Kill),
+        Err(Refusal::SeatTaken(SeatId(1)))
+    );
+    assert_eq!(core.seat_state(SeatId(5)), Some(SeatState::Killed));
+    assert_eq!(core.availability()[0].counts.off_sale, 3);
+    assert_eq!(
+        hold_seats_of(&mut core, 1, &HoldRequest::new(2)),
+        vec![2, 3]
+    );
+    assert_eq!(
+        core.return_to_sale(2, &ids(&[2])),
+        Err(Refusal::SeatNotOffSale(SeatId(2)))
+    );
+    core.return_to_sale(2, &ids(&[0, 1])).unwrap();
+    assert_eq!(
+        hold_seats_of(&mut core, 3, &HoldRequest::new(2)),
+        vec![0, 1]
+    );
+    core.check_invariants().unwrap();
+}
+
+#[test]
+fn attributes_can_be_required_or_avoided() {
+    use seat_core::{SeatAttribute, SeatAttributeSpec, SeatAttributes};
+    let mut section = ranked("s", "cheap", vec![vec![1, 2, 3, 4, 5, 6]]);
+    section.seat_attributes = vec![
+        SeatAttributeSpec {
+            row: 1,
+            seats: vec![5],
+            attribute: SeatAttribute::Accessible,
+        },
+        SeatAttributeSpec {
+            row: 1,
+            seats: vec![6],
+            attribute: SeatAttribute::Companion,
+        },
+    ];
+    let mut core = core(venue(vec![section], vec![]), 6);
+    let both = SeatAttributes::ACCESSIBLE.union(SeatAttributes::COMPANION);
+    // Offsets 4 (accessible) and 5 (companion) together.
+    assert_eq!(
+        hold(&mut core, 0, &HoldRequest::new(2).requiring(both)),
+        Ok(vec![4, 5])
+    );
+    assert_eq!(
+        hold(&mut core, 0, &HoldRequest::new(1).requiring(both)),
+        Err(Refusal::NoSeatsWithAttributes)
+    );
+    // The general public avoids them; here they are gone anyway.
+    assert_eq!(
+        hold(&mut core, 0, &HoldRequest::new(4).avoiding(both)),
+        Ok(vec![0, 1, 2, 3])
+    );
+}
+
+#[test]
+fn a_view_shows_expiry_without_mutating_and_unknown_ids_are_refused() {
+    let mut core = customer_core(Limits::new(6).unwrap());
+    let hold = core
+        .hold_best_available(0, &HoldRequest::new(2), 100)
+        .unwrap();
+    assert_eq!(core.view(99).held(), 2);
+    assert_eq!(core.view(100).held(), 0);
+    assert_eq!(core.view(100).hold_status(hold.id), HoldStatus::Expired);
+    assert_eq!(core.held(), 2, "the view did not mutate");
+    assert_eq!(core.venue().seat(SeatId(99)), None);
+    assert_eq!(core.venue().seat(SeatId(0)).unwrap().label.seat_number, 1);
+    assert_eq!(
+        core.cancel_order(1, seat_core::OrderId(7)),
+        Err(Refusal::UnknownOrder(seat_core::OrderId(7)))
+    );
+    assert_eq!(
+        core.extend_hold(1, None, seat_core::HoldId(9), 50),
+        Err(Refusal::UnknownHold(seat_core::HoldId(9)))
+    );
+    assert_eq!(core.open_tier(1, 9), Err(Refusal::UnknownTier(9)));
+    assert_eq!(
+        core.set_price(1, seat_core::PriceLevelId(9), 1),
+        Err(Refusal::UnknownPriceLevel(seat_core::PriceLevelId(9)))
+    );
+}

@@ -154,7 +154,7 @@ impl Harness {
         let now = self.now;
         // Every other step, expire first, so a refused call must leave the digest as it
         // was; on the others the call's own expiry is exercised.
-        let before = if self.steps % 2 == 0 {
+        let before = if self.steps.is_multiple_of(2) {
             let (a, b) = (self.core.expire(now), self.reference.advance(now));
             if format!("{a:?}") != format!("{b:?}") {
                 return Err(format!(
