@@ -545,10 +545,15 @@ fn the_per_customer_limit_counts_holds_and_orders_and_frees_on_cancel() {
         Err(Refusal::OrderCancelled(order.id))
     );
     assert_eq!(core.order(order.id).unwrap().cancelled_at, Some(3));
-    // The cancelled seats are on sale again, best first.
+    // The cancelled seats 0..=2 are on sale again (seat 3 is held): a pair there would
+    // strand one of them, so the pair goes to 4..=5; a trio takes them back.
     assert_eq!(
         hold_seats_of(&mut core, 5, &HoldRequest::new(2)),
-        vec![0, 1]
+        vec![4, 5]
+    );
+    assert_eq!(
+        hold_seats_of(&mut core, 5, &HoldRequest::new(3)),
+        vec![0, 1, 2]
     );
     core.check_invariants().unwrap();
 }
