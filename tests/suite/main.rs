@@ -1,6 +1,7 @@
 //! All integration tests, compiled into one test binary.
 
 mod cli;
+mod components;
 mod determinism;
 mod failures;
 mod model_errors;

@@ -4,49 +4,57 @@
 
 use std::path::Path;
 
-use sellout::onsale::SecondRow;
 use sellout::report::plots::{IncidentKind, Timeseries, dashboard, fault_windows, read_incidents};
 
 use crate::cli::scratch;
 
 /// A small on-sale: ten minutes before the opening to twenty after, with a
-/// spike at T, a latency storm from T+2m to T+6m and a sell-out at T+15m.
-fn rows() -> Vec<SecondRow> {
-    (-600..1200)
-        .map(|t_s: i64| {
-            let after = t_s.max(0) as f64;
-            let storm = (120..360).contains(&t_s);
-            SecondRow {
-                t_s,
-                arrivals: if t_s < 0 {
-                    5
-                } else {
-                    (200.0 * (-after / 90.0).exp()) as u64 + 1
-                },
-                waiting_room_entries: (t_s + 600).min(900) as u64 * 10,
-                admitted: if t_s < 0 { 0 } else { 30 },
-                app_utilization: if storm { 1.0 } else { 0.3 },
-                database_utilization: 0.5,
-                replica_utilization: 0.2,
-                hold_p50_s: if t_s < 0 { 0.0 } else { 0.03 },
-                hold_p99_s: if storm {
-                    12.0
-                } else if t_s < 0 {
-                    0.0
-                } else {
-                    0.2
-                },
-                event_page_p50_s: 0.04,
-                event_page_p99_s: 0.3,
-                errors: if storm { 50 } else { 0 },
-                responses: 500,
-                holds_active: if t_s < 0 { 0 } else { 300 },
-                tickets_sold: (after as u64 * 20).min(18_000),
-                inventory_left: 18_000 - (after as u64 * 20).min(18_000),
-                ..SecondRow::default()
-            }
-        })
-        .collect()
+/// spike at T, a latency storm from T+2m to T+6m and a sell-out at T+15m, as
+/// the `timeseries.csv` a run would write (a subset of its columns).
+fn series() -> Timeseries {
+    let mut csv = String::from(
+        "t_s,arrivals,waiting_room_entries,admitted,app_utilization,database_utilization,\
+         replica_utilization,hold_p50_s,hold_p99_s,event_page_p50_s,event_page_p99_s,errors,\
+         responses,holds_active,tickets_sold,inventory_left\n",
+    );
+    for t_s in -600_i64..1200 {
+        let after = t_s.max(0) as f64;
+        let storm = (120..360).contains(&t_s);
+        let arrivals = if t_s < 0 {
+            5
+        } else {
+            (200.0 * (-after / 90.0).exp()) as u64 + 1
+        };
+        let sold = (after as u64 * 20).min(18_000);
+        let row = [
+            t_s.to_string(),
+            arrivals.to_string(),
+            ((t_s + 600).min(900) * 10).to_string(),
+            (if t_s < 0 { 0 } else { 30 }).to_string(),
+            (if storm { 1.0 } else { 0.3 }).to_string(),
+            "0.5".into(),
+            "0.2".into(),
+            (if t_s < 0 { 0.0 } else { 0.03 }).to_string(),
+            (if storm {
+                12.0
+            } else if t_s < 0 {
+                0.0
+            } else {
+                0.2
+            })
+            .to_string(),
+            "0.04".into(),
+            "0.3".into(),
+            (if storm { 50 } else { 0 }).to_string(),
+            "500".into(),
+            (if t_s < 0 { 0 } else { 300 }).to_string(),
+            sold.to_string(),
+            (18_000 - sold).to_string(),
+        ];
+        csv.push_str(&row.join(","));
+        csv.push('\n');
+    }
+    Timeseries::parse(Path::new("timeseries.csv"), csv.as_bytes()).expect("rows parse")
 }
 
 /// The example `incidents.csv`: one fault window, alerts, an action, a
@@ -80,7 +88,7 @@ fn dashboard_draws_panels_axis_labels_fault_windows_and_markers() {
     let windows = fault_windows(&incidents, 1199.0);
     assert_eq!(windows.len(), 1);
     assert_eq!((windows[0].start_s, windows[0].end_s), (120.0, 360.0));
-    let series = Timeseries::from_rows(&rows()).expect("rows convert");
+    let series = series();
     let written = dashboard(&dir, "test · seed 1", &series, &incidents).expect("dashboard draws");
     assert_eq!(
         written,
@@ -131,7 +139,7 @@ fn dashboard_draws_panels_axis_labels_fault_windows_and_markers() {
 
 #[test]
 fn dashboard_is_byte_identical_when_drawn_twice() {
-    let series = Timeseries::from_rows(&rows()).expect("rows convert");
+    let series = series();
     let mut outputs = Vec::new();
     for name in ["plots-determinism-a", "plots-determinism-b"] {
         let dir = scratch(name);
