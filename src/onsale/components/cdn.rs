@@ -87,7 +87,7 @@ mod tests {
     #[test]
     fn serves_its_hit_ratio_within_three_sigma() {
         let mut cdn = cdn(0.9, f64::INFINITY);
-        let n = 100_000.0;
+        let n = 100_000.0_f64;
         let hits = (0..100_000).filter(|_| cdn.serves().is_some()).count() as f64;
         let sigma = (n * 0.9 * 0.1).sqrt();
         assert!((hits - 0.9 * n).abs() < 3.0 * sigma, "{hits} hits of {n}");
