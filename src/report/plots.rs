@@ -18,7 +18,7 @@ mod sweep_table;
 mod time_label;
 mod timeseries;
 
-pub use dashboard::{DASHBOARD, dashboard, dashboard_svg};
+pub use dashboard::{DASHBOARD, dashboard, dashboard_svg, pool_columns};
 pub use error::PlotError;
 pub use font::ensure_fonts;
 pub use incidents::{

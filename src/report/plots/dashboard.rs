@@ -239,11 +239,20 @@ fn panels(series: &Timeseries, bucket: usize) -> Vec<Panel> {
             ..linear(
                 "Utilization",
                 "busy fraction",
-                vec![
-                    line("app_utilization", "app servers", 0, Reduce::Mean),
-                    line("database_utilization", "database", 1, Reduce::Mean),
-                    line("replica_utilization", "replicas", 4, Reduce::Mean),
-                ],
+                pool_columns(series)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, (column, label))| {
+                        // The three pools of every run keep their colours across runs.
+                        let color = match column.as_str() {
+                            "app_utilization" => 0,
+                            "database_utilization" => 1,
+                            "replica_utilization" => 4,
+                            _ => 2 + index,
+                        };
+                        line(&column, &label, color, Reduce::Mean)
+                    })
+                    .collect(),
             )
         },
         linear(
@@ -274,10 +283,33 @@ fn panels(series: &Timeseries, bucket: usize) -> Vec<Panel> {
     panels
 }
 
+/// Every pool's `*_utilization` column in the run, with a label: the panel
+/// follows the components present (an access check or a new pool adds a line).
+pub fn pool_columns(series: &Timeseries) -> Vec<(String, String)> {
+    series
+        .names()
+        .iter()
+        .filter_map(|name| {
+            let pool = name.strip_suffix("_utilization")?;
+            let label = match pool {
+                "app" => "app servers".to_owned(),
+                "replica" => "replicas".to_owned(),
+                other => other.replace('_', " "),
+            };
+            Some((name.clone(), label))
+        })
+        .collect()
+}
+
 /// p99 (thick, in the legend) and p50 (thin) per endpoint, on a log axis because
 /// a healthy 30 ms and a 15 s timeout must both be readable.
 fn latency_panel(series: &Timeseries, bucket: usize) -> Panel {
-    let endpoints = ["event_page", "seat_map", "hold", "payment", "confirm"];
+    // Every endpoint the run has a latency column for, in file order.
+    let endpoints: Vec<&str> = series
+        .names()
+        .iter()
+        .filter_map(|name| name.strip_suffix("_p99_s"))
+        .collect();
     let mut lines = Vec::new();
     for (index, endpoint) in endpoints.iter().enumerate() {
         for (quantile, width, reduce) in [("p99", 3, Reduce::Max), ("p50", 1, Reduce::Mean)] {

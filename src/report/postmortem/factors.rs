@@ -66,19 +66,21 @@ pub fn worst_minute(series: &Timeseries) -> Option<(usize, usize)> {
 /// Rule: the component with the highest mean utilization during the worst minute.
 fn saturation(series: &Timeseries) -> Option<String> {
     let (start, end) = worst_minute(series)?;
-    let mut components: Vec<(&str, f64)> = [
-        ("app servers", "app_utilization"),
-        ("database primary", "database_utilization"),
-        ("read replicas", "replica_utilization"),
-    ]
-    .into_iter()
-    .filter_map(|(label, column)| {
-        let values = &series.column(column)?[start..end];
-        Some((label, values.iter().sum::<f64>() / values.len() as f64))
-    })
-    .collect();
+    // Every pool of the run: the components present decide the candidates.
+    let mut components: Vec<(String, f64)> = crate::report::plots::pool_columns(series)
+        .into_iter()
+        .filter_map(|(column, label)| {
+            let label = match column.as_str() {
+                "database_utilization" => "database primary".to_owned(),
+                "replica_utilization" => "read replicas".to_owned(),
+                _ => label,
+            };
+            let values = &series.column(&column)?[start..end];
+            Some((label, values.iter().sum::<f64>() / values.len() as f64))
+        })
+        .collect();
     components.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let (top, utilization) = *components.first()?;
+    let (top, utilization) = components.first().cloned()?;
     let t = series.t_s();
     let window = format!(
         "{} to {}",
