@@ -32,10 +32,11 @@ pub mod slo;
 
 use std::path::PathBuf;
 
-pub use execute::{RunTask, run_seed, run_tasks};
+pub use execute::{RunTask, run_tasks};
 pub use experiment::{Experiment, PlanSpec};
 pub use grid::{Point, Sweep};
 pub use journal::Journal;
+pub use layout::run_seed;
 pub use layout::{Layout, Manifest, PointInfo};
 pub use record::RunRecord;
 pub use shard::{Shard, merge_shards};

@@ -13,17 +13,11 @@ use rayon::prelude::*;
 
 use super::SweepError;
 use super::grid::Sweep;
-use super::layout::Layout;
+use super::layout::{Layout, run_seed};
 use super::record::RunRecord;
 use super::shard::Shard;
-use crate::engine::{Streams, derive_seed};
+use crate::engine::Streams;
 use crate::runner::run_metrics;
-
-/// The seed of replication `replication` of every point. Streams are those of
-/// replication 0 of this seed, so `sellout run MODEL --seed <seed>` replays the run.
-pub fn run_seed(experiment_seed: u64, replication: u64) -> u64 {
-    derive_seed(experiment_seed, &format!("replication:{replication}"))
-}
 
 /// One run to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -8,6 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::{SweepError, sha256_hex};
+use crate::engine::derive_seed;
 
 /// One point of the sweep: a variant at one combination of grid values.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -139,4 +140,10 @@ impl Manifest {
             message: format!("not a sellout sweep.json: {error}"),
         })
     }
+}
+
+/// The seed of replication `replication` of every point. Streams are those of
+/// replication 0 of this seed, so `sellout run MODEL --seed <seed>` replays the run.
+pub fn run_seed(experiment_seed: u64, replication: u64) -> u64 {
+    derive_seed(experiment_seed, &format!("replication:{replication}"))
 }

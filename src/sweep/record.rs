@@ -5,8 +5,7 @@
 //! gives the same bits, and outputs rebuilt from a journal or from shards are
 //! byte-identical to those of one uninterrupted sweep.
 
-use super::execute::run_seed;
-use super::layout::Layout;
+use super::layout::{Layout, run_seed};
 
 /// One run's result.
 #[derive(Clone, Debug, PartialEq)]

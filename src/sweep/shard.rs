@@ -5,6 +5,9 @@
 use std::fmt;
 use std::str::FromStr;
 
+use super::layout::Manifest;
+use super::record::RunRecord;
+
 /// Slice `index` of `count` (0 ≤ index < count).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shard {
@@ -51,18 +54,18 @@ impl FromStr for Shard {
 /// split must be there exactly once, all from the same sweep.
 pub fn merge_shards(
     dirs: &[std::path::PathBuf],
-) -> Result<(super::Manifest, Vec<super::RunRecord>), super::SweepError> {
+) -> Result<(Manifest, Vec<RunRecord>), super::SweepError> {
     use super::SweepError;
     let first = dirs.first().ok_or_else(|| SweepError::Mismatch {
         path: ".".into(),
         message: "no shard directories given".to_owned(),
     })?;
-    let reference = super::Manifest::read(first)?;
+    let reference = Manifest::read(first)?;
     let count = shard_of(first, &reference)?.count;
     let mut seen = vec![false; count as usize];
     let mut records = Vec::new();
     for dir in dirs {
-        let manifest = super::Manifest::read(dir)?;
+        let manifest = Manifest::read(dir)?;
         let mismatch = |message: String| SweepError::Mismatch {
             path: dir.join("sweep.json"),
             message,
@@ -97,7 +100,7 @@ pub fn merge_shards(
     Ok((merged, records))
 }
 
-fn shard_of(dir: &std::path::Path, manifest: &super::Manifest) -> Result<Shard, super::SweepError> {
+fn shard_of(dir: &std::path::Path, manifest: &Manifest) -> Result<Shard, super::SweepError> {
     manifest
         .shard
         .as_deref()
@@ -111,9 +114,9 @@ fn shard_of(dir: &std::path::Path, manifest: &super::Manifest) -> Result<Shard, 
 /// The runs of one shard directory, checked to be exactly the shard's runs.
 fn shard_records(
     dir: &std::path::Path,
-    manifest: &super::Manifest,
+    manifest: &Manifest,
     shard: Shard,
-) -> Result<Vec<super::RunRecord>, super::SweepError> {
+) -> Result<Vec<RunRecord>, super::SweepError> {
     let path = dir.join("runs.csv");
     let bytes = std::fs::read(&path).map_err(super::SweepError::io(&path))?;
     let mismatch = |message: String| super::SweepError::Mismatch {
