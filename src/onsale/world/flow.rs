@@ -62,7 +62,7 @@ impl World {
                 Some(latency) => scheduler.after(latency, Event::Cdn(CdnEvent::Responds(request))),
                 None => self.enter(now, request.forwarded(now), scheduler),
             },
-            Component::App => self.enter_app(now, request, scheduler),
+            Component::App | Component::AccessCheck => self.enter_pool(now, request, scheduler),
             Component::Database => self.enter_database(now, request, scheduler),
             Component::Replicas => {
                 if let Some(read) = self.replicas.arrive(now, request, self.database.rng()) {
@@ -75,7 +75,6 @@ impl World {
                 scheduler.after(delay, Event::Payment(event));
             }
             Component::Cache => self.enter_cache(now, request, scheduler),
-            Component::AccessCheck => self.enter_access_check(now, request, scheduler),
         }
     }
 
@@ -99,46 +98,60 @@ impl World {
         }
     }
 
+    /// A pool (app, access check) takes the request or refuses it; the first
+    /// pool that takes it starts the client's timeout.
+    fn enter_pool(&mut self, now: Time, request: Request, scheduler: &mut Scheduler<Event>) {
+        let arm = !request.timed;
+        let request = Request {
+            timed: true,
+            ..request
+        };
+        let accepted = match self.routes.at(request.endpoint, request.hop) {
+            Component::App => self.enter_app(now, request, scheduler),
+            _ => self.enter_access_check(now, request, scheduler),
+        };
+        if accepted && arm {
+            scheduler.after(self.client_timeout, Event::ClientTimeout(request));
+        }
+    }
+
+    /// True when the check took the request (now or queued).
     fn enter_access_check(
         &mut self,
         now: Time,
-        mut request: Request,
+        request: Request,
         scheduler: &mut Scheduler<Event>,
-    ) {
-        let arm = !request.timed;
-        request.timed = true;
+    ) -> bool {
         let check = self
             .access_check
             .as_mut()
             .expect("routes name only configured components");
         match check.arrive(now, request) {
-            CheckEntry::Started(duration) => scheduler.after(
-                duration,
-                Event::AccessCheck(AccessCheckEvent::Checked(request)),
-            ),
-            CheckEntry::Queued => {}
-            CheckEntry::Refused(kind) => {
-                return self.reply(now, request, Answer::Failed(kind), scheduler);
+            CheckEntry::Started(duration) => {
+                let event = Event::AccessCheck(AccessCheckEvent::Checked(request));
+                scheduler.after(duration, event);
+                true
             }
-        }
-        if arm {
-            scheduler.after(self.client_timeout, Event::ClientTimeout(request));
+            CheckEntry::Queued => true,
+            CheckEntry::Refused(kind) => {
+                self.reply(now, request, Answer::Failed(kind), scheduler);
+                false
+            }
         }
     }
 
-    /// The first pool a request enters starts the client's timeout.
-    fn enter_app(&mut self, now: Time, mut request: Request, scheduler: &mut Scheduler<Event>) {
-        let arm = !request.timed;
-        request.timed = true;
+    /// True when the app pool took the request (a worker, or its queue).
+    fn enter_app(&mut self, now: Time, request: Request, scheduler: &mut Scheduler<Event>) -> bool {
         match self.app.arrive(now, request) {
-            Entry::Started(delay, event) => scheduler.after(delay, Event::App(event)),
-            Entry::Queued => {}
-            Entry::Refused(kind) => {
-                return self.reply(now, request, Answer::Failed(kind), scheduler);
+            Entry::Started(delay, event) => {
+                scheduler.after(delay, Event::App(event));
+                true
             }
-        }
-        if arm {
-            scheduler.after(self.client_timeout, Event::ClientTimeout(request));
+            Entry::Queued => true,
+            Entry::Refused(kind) => {
+                self.reply(now, request, Answer::Failed(kind), scheduler);
+                false
+            }
         }
     }
 
