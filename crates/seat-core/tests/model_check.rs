@@ -1,14 +1,19 @@
 //! Property test: random venues and random interleaved command sequences with a
 //! (mostly) non-decreasing clock, run against the real core and against the naive
-//! reference model in `tests/model/reference.rs`. Every outcome and, after every step,
-//! all availability must be identical, and `check_invariants` must pass; refused calls
-//! must leave the state digest unchanged; snapshots restore to an equal core; and each
-//! case's journal replays into a fresh core with an equal digest and the same orders.
+//! reference model in `tests/model/reference.rs`, which reads each venue spec itself
+//! (`tests/model/venue.rs`) and must agree with `Venue::build` seat by seat (row, rank,
+//! price level, attributes) and zone by zone before the commands run. Every outcome
+//! and, after every step, all availability must be identical, and `check_invariants`
+//! must pass; refused calls must leave the state digest unchanged; snapshots restore to
+//! an equal core; and each case's journal replays into a fresh core with an equal digest
+//! and the same orders.
 //!
 //! Coverage: per-order limits from 1 to 64 (one and several 8-key lines per tree node,
 //! the stack and heap buffers of the unimodal path), rows of 1–12 seats and now and then
 //! a row of up to `ROW_LENGTH_MAX` seats, explicit ranks (many ties, non-unimodal) and
-//! distance ranks (unimodal), split seating, GA tiers, customers, idempotency keys,
+//! distance ranks (unimodal), rank offsets (small ones reorder sections; large ones push
+//! a long row's rank sum past 2^32), up to three price bands per section (overlapping:
+//! the later band wins), split seating, GA tiers, customers, idempotency keys,
 //! per-customer limits, short maximum hold lifetimes, extensions, partial releases,
 //! cancellations, admin holds and kills, price changes, opened tiers and seat attributes.
 //!
@@ -25,7 +30,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use seat_core::{
     GeneralAdmissionSpec, LayoutSpec, Limits, PriceBandSpec, PriceLevelSpec, ROW_LENGTH_MAX,
-    SeatAttribute, SeatAttributeSpec, SectionSpec, TierSpec, Venue, VenueSpec,
+    SeatAttribute, SeatAttributeSpec, SectionSpec, TierSpec, VenueSpec,
 };
 
 const COMMANDS_PER_CASE: usize = 400;
@@ -52,8 +57,15 @@ fn row_length() -> impl Strategy<Value = usize> {
     ]
 }
 
+/// A rank offset: mostly none, often small (it then reorders sections whose explicit
+/// ranks are 0–5), sometimes large enough that a long row's rank sum passes 2^32.
+fn rank_offset() -> impl Strategy<Value = u32> {
+    prop_oneof![5 => Just(0u32), 4 => 1u32..=8, 1 => 1_000u32..=16_000_000]
+}
+
 /// A reserved section: 1–4 rows, explicit small ranks (many ties) or a geometric
-/// layout, a base price, maybe a band, maybe accessible and companion seats.
+/// layout, a base price, up to three price bands (overlapping ones too, where the later
+/// band wins), a rank offset, maybe accessible and companion seats.
 fn section() -> impl Strategy<Value = SectionSpec> {
     let rows = prop::collection::vec(row_length(), 1..=4);
     (
@@ -61,63 +73,66 @@ fn section() -> impl Strategy<Value = SectionSpec> {
         any::<u64>(),
         any::<bool>(),
         0usize..3,
-        prop::option::of((1u32..=4, 0usize..3)),
+        prop::collection::vec((1u32..=4, 1u32..=4, 0usize..3), 0..=3),
         -300i64..300,
         prop::collection::vec((1u32..=4, 1u32..=12, any::<bool>()), 0..=4),
+        rank_offset(),
     )
-        .prop_map(|(lengths, seed, geometric, level, band, x, marks)| {
-            let row_count = lengths.len() as u32;
-            let mut state = seed;
-            let ranks: Vec<Vec<u32>> = lengths
-                .iter()
-                .map(|&len| {
-                    (0..len)
-                        .map(|_| (splitmix(&mut state) % 6) as u32)
-                        .collect()
-                })
-                .collect();
-            let price_bands = band
-                .map(|(to_row, level)| PriceBandSpec {
-                    from_row: 1,
-                    to_row: to_row.min(row_count),
+        .prop_map(
+            |(lengths, seed, geometric, level, bands, x, marks, offset)| {
+                let row_count = lengths.len() as u32;
+                let mut state = seed;
+                let ranks: Vec<Vec<u32>> = lengths
+                    .iter()
+                    .map(|&len| {
+                        (0..len)
+                            .map(|_| (splitmix(&mut state) % 6) as u32)
+                            .collect()
+                    })
+                    .collect();
+                let price_bands = bands
+                    .into_iter()
+                    .map(|(a, b, level)| PriceBandSpec {
+                        from_row: a.min(b).min(row_count),
+                        to_row: a.max(b).min(row_count),
+                        price_level: LEVELS[level].to_string(),
+                    })
+                    .collect();
+                let layout = LayoutSpec {
+                    front_center_cm: [x, 400],
+                    seat_step_cm: [50, 0],
+                    row_step_cm: [0, 80],
+                };
+                let seat_attributes = marks
+                    .into_iter()
+                    .map(|(row, seat, accessible)| {
+                        let row = row.min(row_count);
+                        let len = lengths[row as usize - 1] as u32;
+                        SeatAttributeSpec {
+                            row,
+                            seats: vec![seat.min(len), (seat + 1).min(len)],
+                            attribute: if accessible {
+                                SeatAttribute::Accessible
+                            } else {
+                                SeatAttribute::Companion
+                            },
+                        }
+                    })
+                    .collect();
+                SectionSpec {
+                    name: String::new(),
+                    rows: None,
+                    seats_per_row: None,
+                    row_lengths: Some(lengths.iter().map(|&l| l as u32).collect()),
                     price_level: LEVELS[level].to_string(),
-                })
-                .into_iter()
-                .collect();
-            let layout = LayoutSpec {
-                front_center_cm: [x, 400],
-                seat_step_cm: [50, 0],
-                row_step_cm: [0, 80],
-            };
-            let seat_attributes = marks
-                .into_iter()
-                .map(|(row, seat, accessible)| {
-                    let row = row.min(row_count);
-                    let len = lengths[row as usize - 1] as u32;
-                    SeatAttributeSpec {
-                        row,
-                        seats: vec![seat.min(len), (seat + 1).min(len)],
-                        attribute: if accessible {
-                            SeatAttribute::Accessible
-                        } else {
-                            SeatAttribute::Companion
-                        },
-                    }
-                })
-                .collect();
-            SectionSpec {
-                name: String::new(),
-                rows: None,
-                seats_per_row: None,
-                row_lengths: Some(lengths.iter().map(|&l| l as u32).collect()),
-                price_level: LEVELS[level].to_string(),
-                price_bands,
-                layout: geometric.then_some(layout),
-                ranks: (!geometric).then_some(ranks),
-                rank_offset: 0,
-                seat_attributes,
-            }
-        })
+                    price_bands,
+                    layout: geometric.then_some(layout),
+                    ranks: (!geometric).then_some(ranks),
+                    rank_offset,
+                    seat_attributes,
+                }
+            },
+        )
 }
 
 fn splitmix(state: &mut u64) -> u64 {
@@ -291,8 +306,8 @@ fn core_matches_the_reference_model() {
     let outcomes = std::cell::RefCell::new(std::collections::BTreeMap::<String, u64>::new());
     let mut runner = TestRunner::new(config);
     let result = runner.run(&strategy, |(spec, limits, commands)| {
-        let venue = Venue::build(&spec).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let mut harness = Harness::new(venue, limits);
+        let mut harness = Harness::new(&spec, limits)
+            .map_err(|e| TestCaseError::fail(format!("{e}\nvenue {spec:?}")))?;
         for (index, command) in commands.iter().enumerate() {
             if let Err(message) = harness.step(command) {
                 let detail = format!(

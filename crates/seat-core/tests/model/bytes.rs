@@ -4,7 +4,7 @@
 use super::{Command, Harness, OWNER, PRICES, RequestParts, TTLS, request};
 use seat_core::{
     GeneralAdmissionSpec, Limits, PriceLevelSpec, SeatAttribute, SeatAttributeSpec, SectionSpec,
-    TierSpec, Venue, VenueSpec,
+    TierSpec, VenueSpec,
 };
 
 /// Reads bytes one at a time, yielding zeros once the input runs out.
@@ -242,8 +242,7 @@ pub fn run(data: &[u8]) -> Result<u64, String> {
     let mut bytes = Bytes(data);
     let spec = venue(&mut bytes);
     let limits = limits(&mut bytes);
-    let venue = Venue::build(&spec).map_err(|e| format!("decoded venue does not build: {e}"))?;
-    let mut harness = Harness::new(venue, limits);
+    let mut harness = Harness::new(&spec, limits)?;
     let mut steps = 0;
     while !bytes.done() && steps < 2_000 {
         let command = command(&mut bytes);

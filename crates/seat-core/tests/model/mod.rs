@@ -9,11 +9,12 @@
 
 pub mod bytes;
 pub mod reference;
+pub mod venue;
 
 use reference::Reference;
 use seat_core::{
     AttributeFilter, CustomerId, HoldId, HoldRequest, IdempotencyKey, Limits, OffSaleReason,
-    OrderId, PriceLevelId, RowId, SeatAttributes, SeatCore, SeatId, SectionId, Venue,
+    OrderId, PriceLevelId, RowId, SeatAttributes, SeatCore, SeatId, SectionId, Venue, VenueSpec,
 };
 
 /// Deadlines are `now + ttl`; a few short TTLs make expiry frequent.
@@ -131,12 +132,17 @@ fn customer(id: Option<u64>) -> Option<CustomerId> {
 }
 
 impl Harness {
-    pub fn new(venue: Venue, limits: Limits) -> Harness {
+    /// The core gets the venue `Venue::build` makes of `spec`; the reference reads the
+    /// spec itself. The two readings must agree seat by seat before anything runs.
+    pub fn new(spec: &VenueSpec, limits: Limits) -> Result<Harness, String> {
+        let venue = Venue::build(spec).map_err(|e| format!("venue does not build: {e}"))?;
+        let reference = Reference::new(spec, limits)?;
+        reference.venue.check_against(&venue)?;
         let mut core = SeatCore::new(venue.clone(), limits);
         core.start_journal();
-        Harness {
+        Ok(Harness {
             core,
-            reference: Reference::new(venue.clone(), limits),
+            reference,
             venue,
             limits,
             journal_prefix: Vec::new(),
@@ -145,7 +151,7 @@ impl Harness {
             last_request: None,
             steps: 0,
             outcomes: Default::default(),
-        }
+        })
     }
 
     /// Applies one command to both sides; `Err` describes the first disagreement.
@@ -492,20 +498,11 @@ impl Harness {
     pub fn compare_state(&self) -> Result<(), String> {
         let (core, reference) = (&self.core, &self.reference);
         core.check_invariants().map_err(|v| v.to_string())?;
-        let counts: Vec<_> = core.availability().iter().map(|z| z.counts).collect();
-        if counts != reference.zone_counts() {
+        let zones = core.availability();
+        if zones != reference.zone_availability() {
             return Err(format!(
-                "zone counts: core {counts:?} vs reference {:?}",
-                reference.zone_counts()
-            ));
-        }
-        let prices: Vec<u64> = core.availability().iter().map(|z| z.price_minor).collect();
-        let expected: Vec<u64> = (core.venue().zones().iter())
-            .map(|z| reference.prices[z.price_level.index()])
-            .collect();
-        if prices != expected {
-            return Err(format!(
-                "zone prices: core {prices:?} vs reference {expected:?}"
+                "zones: core {zones:?} vs reference {:?}",
+                reference.zone_availability()
             ));
         }
         if core.revenue_minor() != reference.revenue_minor() {
@@ -522,7 +519,7 @@ impl Harness {
                 reference.poll_timeout()
             ));
         }
-        for row in 0..core.venue().rows().len() as u32 {
+        for row in 0..reference.venue.rows.len() as u32 {
             let runs: Vec<(u32, u32)> = core
                 .free_runs(RowId(row))
                 .iter()
@@ -535,15 +532,13 @@ impl Harness {
                 ));
             }
         }
-        for section in 0..core.venue().sections().len() as u32 {
-            for tier in core.tier_availability(SectionId(section)) {
-                let expected = reference.tier_counts(tier.tier);
-                if tier.counts != expected {
-                    return Err(format!(
-                        "tier {}: core {:?} vs reference {expected:?}",
-                        tier.tier, tier.counts
-                    ));
-                }
+        for section in 0..reference.venue.sections.len() as u32 {
+            let tiers = core.tier_availability(SectionId(section));
+            if tiers != reference.tier_availability(section) {
+                return Err(format!(
+                    "tiers of section {section}: core {tiers:?} vs reference {:?}",
+                    reference.tier_availability(section)
+                ));
             }
         }
         for id in 1..=core.holds_issued() + 1 {

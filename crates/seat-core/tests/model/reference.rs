@@ -1,13 +1,18 @@
 //! A deliberately naive reference model of the seat core: a flat `Vec` of seat owners,
-//! every hold and order in a `Vec`, and linear scans for everything. It shares only the
-//! static venue (seats, rows, ranks, face prices, tiers, attributes) with the real core,
-//! and states the rules directly, so the property tests compare two independent
-//! implementations. GA tickets are taken one at a time from the first tier on sale.
+//! every hold and order in a `Vec`, and linear scans for everything. It shares nothing
+//! computed with the real core: it reads the venue spec itself (`super::venue`: seat
+//! ids, ranks, price bands, rank offsets, tiers, zones), finds blocks by trying every
+//! start, explains a shortage by filtering the free tickets stage by stage, and picks GA
+//! tickets by enumerating every way to take them from the tiers. Only the plain data
+//! types (ids, `Hold`, `Order`, `Refusal`, ...) come from the crate, so the property
+//! tests compare two independent implementations.
 
+use super::venue::{SpecSectionKind, SpecVenue};
 use seat_core::{
     Cancelled, Counts, CustomerId, Expired, ExpiredHold, GaLine, GaTickets, Hold, HoldId,
     HoldRequest, HoldStatus, IdempotencyKey, Limits, OffSaleReason, Order, OrderId, PriceLevelId,
-    Refusal, Released, SeatId, SeatList, SectionId, SectionKind, Suggestion, Venue,
+    Refusal, Released, SeatId, SeatList, SectionId, Suggestion, TierAvailability, VenueSpec,
+    ZoneAvailability,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,7 +43,8 @@ pub struct RefHold {
 
 #[derive(Clone, Debug)]
 pub struct Reference {
-    pub venue: Venue,
+    /// The venue as the reference reads it from the spec.
+    pub venue: SpecVenue,
     pub limit: u32,
     pub customer_limit: Option<u32>,
     pub max_ttl: i64,
@@ -56,9 +62,10 @@ pub struct Reference {
 type Candidate = (bool, u64, u32, u32);
 
 impl Reference {
-    pub fn new(venue: Venue, limits: Limits) -> Reference {
-        let seats = venue.seat_count() as usize;
-        Reference {
+    pub fn new(spec: &VenueSpec, limits: Limits) -> Result<Reference, String> {
+        let venue = SpecVenue::read(spec)?;
+        let seats = venue.seats.len();
+        Ok(Reference {
             limit: limits.max_tickets_per_order(),
             customer_limit: limits.max_tickets_per_customer(),
             max_ttl: limits.max_hold_ttl_ns(),
@@ -67,10 +74,10 @@ impl Reference {
             off: vec![None; seats],
             holds: Vec::new(),
             orders: Vec::new(),
-            prices: venue.price_levels().iter().map(|p| p.price_minor).collect(),
-            opened: vec![false; venue.tiers().len()],
+            prices: venue.face_prices.clone(),
+            opened: vec![false; venue.tiers.len()],
             venue,
-        }
+        })
     }
 
     fn fate_of(&self, id: HoldId) -> Option<Fate> {
@@ -167,7 +174,7 @@ impl Reference {
     }
 
     fn tier_free(&self, tier: u32) -> u32 {
-        self.venue.tiers()[tier as usize].capacity - self.tier_taken(tier)
+        self.venue.tiers[tier as usize].capacity - self.tier_taken(tier)
     }
 
     /// What best-available picks: `Ok((seats, ga))`.
@@ -177,165 +184,171 @@ impl Reference {
     ) -> Result<(Vec<SeatId>, Option<GaTickets>), Refusal> {
         self.check_quantity(request.quantity)?;
         if let Some(section) = request.section
-            && section.index() >= self.venue.sections().len()
+            && section.index() >= self.venue.sections.len()
         {
             return Err(Refusal::UnknownSection(section));
         }
         if let Some(level) = request.price_level
-            && level.index() >= self.venue.price_levels().len()
+            && level.index() >= self.prices.len()
         {
             return Err(Refusal::UnknownPriceLevel(level));
         }
         if let Some(section) = request.section
-            && let SectionKind::GeneralAdmission { tiers } =
-                &self.venue.sections()[section.index()].kind
+            && let SpecSectionKind::General(tiers) = &self.venue.sections[section.index()].kind
         {
             if !request.attributes.require.is_empty() {
                 return Err(Refusal::NoSeatsWithAttributes);
             }
-            return self.select_general(request, section, tiers.clone());
+            return self.select_general(request, section, tiers);
         }
         self.select_reserved(request)
     }
 
-    /// Takes tickets one at a time: each from the first tier, in release order, that
-    /// has one left, is on sale (opened, or every earlier tier has none left) and is at
-    /// an allowed price.
-    fn take_general(
-        &self,
-        request: &HoldRequest,
-        tiers: std::ops::Range<u32>,
-        wanted: u32,
-    ) -> Vec<u32> {
-        let tiers: Vec<u32> = tiers.collect();
-        let mut left: Vec<u32> = tiers.iter().map(|&t| self.tier_free(t)).collect();
-        let mut taken = vec![0u32; tiers.len()];
-        for _ in 0..wanted {
-            let next = (0..tiers.len()).find(|&i| {
-                let on_sale = self.opened[tiers[i] as usize] || left[..i].iter().all(|&l| l == 0);
-                let level = self.venue.tiers()[tiers[i] as usize].price_level;
-                left[i] > 0 && on_sale && self.price_ok(request, level)
-            });
-            let Some(i) = next else { break };
-            left[i] -= 1;
-            taken[i] += 1;
-        }
-        taken
-    }
-
+    /// GA, by enumeration: every way to take tickets from the area's tiers is tried. A
+    /// way is valid if each tier it takes from is at an allowed price and on sale once
+    /// the request has its tickets: opened by the operator, or every earlier tier of the
+    /// area left with none free. The request gets the valid way with exactly `quantity`
+    /// tickets that takes the most from the earliest tiers (the greatest, compared tier
+    /// by tier in release order).
+    ///
+    /// A way never needs more than `quantity` tickets from one tier: cutting a valid way
+    /// back to its first `quantity` tickets in release order keeps it valid. So when
+    /// fewer than `quantity` can be taken, the capped enumeration finds exactly how many.
     fn select_general(
         &self,
         request: &HoldRequest,
         section: SectionId,
-        tiers: std::ops::Range<u32>,
+        tiers: &[u32],
     ) -> Result<(Vec<SeatId>, Option<GaTickets>), Refusal> {
-        let total_free: u32 = tiers.clone().map(|t| self.tier_free(t)).sum();
-        let takeable: u32 = self
-            .take_general(request, tiers.clone(), total_free)
+        let quantity = request.quantity;
+        let free: Vec<u32> = tiers.iter().map(|&t| self.tier_free(t)).collect();
+        let allowed: Vec<bool> = (tiers.iter())
+            .map(|&t| self.price_ok(request, PriceLevelId(self.venue.tiers[t as usize].level)))
+            .collect();
+        let valid = |take: &[u32]| {
+            (0..tiers.len()).all(|i| {
+                let on_sale = self.opened[tiers[i] as usize] || (0..i).all(|j| take[j] == free[j]);
+                take[i] == 0 || (allowed[i] && on_sale)
+            })
+        };
+        let caps: Vec<u32> = free.iter().map(|&f| f.min(quantity)).collect();
+        let ways: Vec<Vec<u32>> = every_way(&caps)
+            .into_iter()
+            .filter(|way| valid(way))
+            .collect();
+        let takeable = ways
             .iter()
-            .sum();
-        if let Some(refusal) = shortage(total_free, takeable, request.quantity) {
+            .map(|w| w.iter().sum::<u32>())
+            .max()
+            .unwrap_or(0);
+        let stages = [
+            (free.iter().sum(), Refusal::SoldOut),
+            (takeable, Refusal::NoSeatsAtPrice),
+        ];
+        if let Some(refusal) = shortage(&stages, quantity) {
             return Err(refusal);
         }
-        let taken = self.take_general(request, tiers.clone(), request.quantity);
-        let lines = tiers
-            .zip(taken)
+        let best = (ways.into_iter())
+            .filter(|w| w.iter().sum::<u32>() == quantity)
+            .max()
+            .expect("enough tickets can be taken");
+        let lines = (tiers.iter().zip(best))
             .filter(|&(_, tickets)| tickets > 0)
-            .map(|(tier, tickets)| GaLine {
+            .map(|(&tier, tickets)| GaLine {
                 tier,
-                price_level: self.venue.tiers()[tier as usize].price_level,
+                price_level: PriceLevelId(self.venue.tiers[tier as usize].level),
                 tickets,
             })
             .collect();
         Ok((Vec::new(), Some(GaTickets { section, lines })))
     }
 
-    fn row_in_area(&self, request: &HoldRequest, row: u32) -> bool {
-        let section = self.venue.rows()[row as usize].section;
-        request.section.is_none_or(|s| s == section)
-    }
-
+    /// Whether a seat passes the request's attribute filter (bits: accessible 1,
+    /// companion 2): it has one of the required attributes, if any are required, and
+    /// none of the avoided ones.
     fn admits(&self, request: &HoldRequest, seat: u32) -> bool {
-        let attributes = self.venue.seat(SeatId(seat)).unwrap().attributes;
-        request.attributes.admits(attributes)
+        let has = self.venue.seats[seat as usize].attributes;
+        let require = request.attributes.require.bits();
+        let avoid = request.attributes.avoid.bits();
+        (require == 0 || has & require != 0) && has & avoid == 0
     }
 
+    /// Reserved seats, by trying every block: in the requested section (any reserved
+    /// seat if none), at an allowed price and through the attribute filter. The best
+    /// block strands no single free seat beside it, then has the lowest rank sum, then
+    /// the lower row, then the lower start; without one, split seating takes the best
+    /// seats by (rank, seat id); otherwise the funnel says what was missing.
     fn select_reserved(
         &self,
         request: &HoldRequest,
     ) -> Result<(Vec<SeatId>, Option<GaTickets>), Refusal> {
         let q = request.quantity;
-        let filtered = !request.attributes.is_open();
+        let seats = &self.venue.seats;
+        let in_area: Vec<u32> = (0..seats.len() as u32)
+            .filter(|&s| self.is_free(s))
+            .filter(|&s| {
+                request
+                    .section
+                    .is_none_or(|x| x.0 == seats[s as usize].section)
+            })
+            .collect();
+        let at_price: Vec<u32> = (in_area.iter().copied())
+            .filter(|&s| self.price_ok(request, PriceLevelId(seats[s as usize].level)))
+            .collect();
+        let admitted: Vec<u32> = (at_price.iter().copied())
+            .filter(|&s| self.admits(request, s))
+            .collect();
+        let mut usable = vec![false; seats.len()];
+        for &s in &admitted {
+            usable[s as usize] = true;
+        }
         let mut best: Option<Candidate> = None;
-        let (mut in_area, mut eligible, mut admitted) = (0u32, 0u32, 0u32);
-        let mut singles: Vec<(u32, u32, u32)> = Vec::new(); // (rank, row, offset)
-        for (row_id, row) in self.venue.rows().iter().enumerate() {
-            let row_id = row_id as u32;
-            if !self.row_in_area(request, row_id) {
-                continue;
-            }
-            let seat = |offset: u32| row.first_seat.0 + offset;
-            let free_here = (0..row.len).filter(|&o| self.is_free(seat(o))).count() as u32;
-            in_area += free_here;
-            if !self.price_ok(request, row.price_level) {
-                continue;
-            }
-            eligible += free_here;
-            let usable = |o: u32| self.is_free(seat(o)) && self.admits(request, seat(o));
-            for offset in (0..row.len).filter(|&o| usable(o)) {
-                admitted += 1;
-                let rank = self.venue.seat(SeatId(seat(offset))).unwrap().rank;
-                singles.push((rank, row_id, offset));
-            }
-            for start in 0..row.len.saturating_sub(q - 1) {
-                if !(start..start + q).all(usable) {
+        for (row_id, row) in self.venue.rows.iter().enumerate() {
+            let free_at = |o: u32| self.is_free(row.first_seat + o);
+            for start in 0..(row.len + 1).saturating_sub(q) {
+                let block = row.first_seat + start..row.first_seat + start + q;
+                if !block.clone().all(|s| usable[s as usize]) {
                     continue;
                 }
-                let sum: u64 = (start..start + q)
-                    .map(|o| u64::from(self.venue.seat(SeatId(seat(o))).unwrap().rank))
-                    .sum();
-                let free_at =
-                    |o: i64| o >= 0 && o < i64::from(row.len) && self.is_free(seat(o as u32));
-                let (s, e) = (i64::from(start), i64::from(start + q));
-                let left_orphan = free_at(s - 1) && !free_at(s - 2);
-                let right_orphan = free_at(e) && !free_at(e + 1);
-                let candidate = (left_orphan || right_orphan, sum, row_id, start);
+                let sum: u64 = block.map(|s| u64::from(seats[s as usize].rank)).sum();
+                // Free seats left touching the block on each side once it is taken (only
+                // whether that is exactly one matters, so count at most two).
+                let left = (0..start).rev().take_while(|&o| free_at(o)).take(2).count();
+                let right = (start + q..row.len)
+                    .take_while(|&o| free_at(o))
+                    .take(2)
+                    .count();
+                let candidate = (left == 1 || right == 1, sum, row_id as u32, start);
                 if best.is_none_or(|b| candidate < b) {
                     best = Some(candidate);
                 }
             }
         }
         if let Some((_, _, row, start)) = best {
-            let first = self.venue.rows()[row as usize].first_seat.0 + start;
+            let first = self.venue.rows[row as usize].first_seat + start;
             return Ok(((first..first + q).map(SeatId).collect(), None));
         }
-        if let Some(refusal) = shortage(in_area, eligible, q) {
+        let stages = [
+            (in_area.len() as u32, Refusal::SoldOut),
+            (at_price.len() as u32, Refusal::NoSeatsAtPrice),
+            (admitted.len() as u32, Refusal::NoSeatsWithAttributes),
+        ];
+        if let Some(refusal) = shortage(&stages, q) {
             return Err(refusal);
         }
-        if filtered && admitted == 0 {
-            return Err(Refusal::NoSeatsWithAttributes);
-        }
-        if filtered && admitted < q {
-            return Err(Refusal::NotEnoughSeats {
-                available: admitted,
-            });
-        }
         if request.allow_split {
-            singles.sort();
-            let seats = singles
-                .iter()
-                .take(q as usize)
-                .map(|&(_, row, offset)| {
-                    SeatId(self.venue.rows()[row as usize].first_seat.0 + offset)
-                })
+            let mut by_rank: Vec<(u32, u32)> = (admitted.iter())
+                .map(|&s| (seats[s as usize].rank, s))
                 .collect();
-            return Ok((seats, None));
+            by_rank.sort();
+            let chosen = by_rank.iter().take(q as usize).map(|&(_, s)| SeatId(s));
+            return Ok((chosen.collect(), None));
         }
         Err(Refusal::NoAdjacentSeats)
     }
 
     fn seat_price(&self, seat: SeatId) -> u64 {
-        self.prices[self.venue.seat(seat).unwrap().price_level.index()]
+        self.prices[self.venue.seats[seat.index()].level as usize]
     }
 
     fn grant(
@@ -794,33 +807,29 @@ impl Reference {
         Some(self.holds[index].hold.clone())
     }
 
-    /// Counts per zone, as `SeatCore::availability` orders them.
-    pub fn zone_counts(&self) -> Vec<Counts> {
-        let mut counts: Vec<Counts> = self
-            .venue
-            .zones()
-            .iter()
+    /// Availability per zone, in the order of the reference's own zone list (which
+    /// must be the order `SeatCore::availability` uses).
+    pub fn zone_availability(&self) -> Vec<ZoneAvailability> {
+        let mut counts: Vec<Counts> = (self.venue.zones.iter())
             .map(|z| Counts {
                 capacity: z.capacity,
                 free: z.capacity,
                 ..Counts::default()
             })
             .collect();
+        let seat_zone = |s: u32| {
+            let seat = &self.venue.seats[s as usize];
+            self.venue.zone_of(seat.section, seat.level)
+        };
         for hold in self.taking() {
-            let zones = hold.hold.seats.iter().map(|&s| {
-                (
-                    self.venue.rows()[self.venue.seat(s).unwrap().row.index()].zone,
-                    1,
-                )
+            let zones = hold.hold.seats.iter().map(|s| (seat_zone(s.0), 1));
+            let lines = (hold.hold.general_admission.iter()).flat_map(|g| g.lines.iter());
+            let lines = lines.map(|l| {
+                let tier = &self.venue.tiers[l.tier as usize];
+                (self.venue.zone_of(tier.section, tier.level), l.tickets)
             });
-            let lines = hold
-                .hold
-                .general_admission
-                .iter()
-                .flat_map(|g| g.lines.iter());
-            let lines = lines.map(|l| (self.venue.tiers()[l.tier as usize].zone, l.tickets));
             for (zone, tickets) in zones.chain(lines) {
-                let c = &mut counts[zone as usize];
+                let c = &mut counts[zone];
                 c.free -= tickets;
                 if hold.fate == Fate::Live {
                     c.held += tickets;
@@ -830,18 +839,39 @@ impl Reference {
             }
         }
         for seat in (0..self.off.len()).filter(|&s| self.off[s].is_some()) {
-            let zone =
-                self.venue.rows()[self.venue.seat(SeatId(seat as u32)).unwrap().row.index()].zone;
-            counts[zone as usize].free -= 1;
-            counts[zone as usize].off_sale += 1;
+            let zone = seat_zone(seat as u32);
+            counts[zone].free -= 1;
+            counts[zone].off_sale += 1;
         }
-        counts
+        (self.venue.zones.iter().zip(counts))
+            .map(|(zone, counts)| ZoneAvailability {
+                section: SectionId(zone.section),
+                price_level: PriceLevelId(zone.level),
+                price_minor: self.prices[zone.level as usize],
+                counts,
+            })
+            .collect()
+    }
+
+    /// The tiers of a GA section with their counts; a tier is on sale if the operator
+    /// opened it or no earlier tier of the area has a free ticket.
+    pub fn tier_availability(&self, section: u32) -> Vec<TierAvailability> {
+        let tiers = self.venue.tiers_of(section);
+        (0..tiers.len())
+            .map(|i| TierAvailability {
+                tier: tiers[i],
+                price_level: PriceLevelId(self.venue.tiers[tiers[i] as usize].level),
+                counts: self.tier_counts(tiers[i]),
+                on_sale: self.opened[tiers[i] as usize]
+                    || tiers[..i].iter().all(|&t| self.tier_free(t) == 0),
+            })
+            .collect()
     }
 
     /// Counts of one GA tier.
     pub fn tier_counts(&self, tier: u32) -> Counts {
         let mut counts = Counts {
-            capacity: self.venue.tiers()[tier as usize].capacity,
+            capacity: self.venue.tiers[tier as usize].capacity,
             ..Counts::default()
         };
         for hold in self.taking() {
@@ -871,16 +901,16 @@ impl Reference {
 
     /// Free runs of a row: (first seat, length), scanning seat by seat.
     pub fn free_runs(&self, row: u32) -> Vec<(u32, u32)> {
-        let r = &self.venue.rows()[row as usize];
+        let r = &self.venue.rows[row as usize];
         let mut runs = Vec::new();
         let mut offset = 0;
         while offset < r.len {
-            if self.is_free(r.first_seat.0 + offset) {
+            if self.is_free(r.first_seat + offset) {
                 let start = offset;
-                while offset < r.len && self.is_free(r.first_seat.0 + offset) {
+                while offset < r.len && self.is_free(r.first_seat + offset) {
                     offset += 1;
                 }
-                runs.push((r.first_seat.0 + start, offset - start));
+                runs.push((r.first_seat + start, offset - start));
             } else {
                 offset += 1;
             }
@@ -889,16 +919,44 @@ impl Reference {
     }
 }
 
-fn shortage(in_area: u32, eligible: u32, quantity: u32) -> Option<Refusal> {
-    if in_area == 0 {
-        Some(Refusal::SoldOut)
-    } else if eligible == 0 {
-        Some(Refusal::NoSeatsAtPrice)
-    } else if eligible < quantity {
-        Some(Refusal::NotEnoughSeats {
-            available: eligible,
-        })
-    } else {
-        None
+/// Why best-available has nothing to give, from the free tickets filtered stage by
+/// stage: (tickets left after the stage, the refusal if it leaves none). The first stage
+/// is every free ticket in the requested area; the later ones (allowed price, then
+/// attributes or "can be taken from the tiers on sale") count eligible tickets, and the
+/// first of them to leave fewer than `quantity` refuses with what it left. `None`:
+/// enough tickets got through every stage.
+fn shortage(stages: &[(u32, Refusal)], quantity: u32) -> Option<Refusal> {
+    for (index, (left, none_left)) in stages.iter().enumerate() {
+        if *left == 0 {
+            return Some(none_left.clone());
+        }
+        let eligible = index > 0;
+        if eligible && *left < quantity {
+            return Some(Refusal::NotEnoughSeats { available: *left });
+        }
     }
+    None
+}
+
+/// Every vector `v` with `v[i] <= caps[i]`, in no particular order. Bounded: GA areas in
+/// the tests have at most a few small tiers.
+fn every_way(caps: &[u32]) -> Vec<Vec<u32>> {
+    let count: u64 = caps.iter().map(|&c| u64::from(c) + 1).product();
+    assert!(
+        count <= 1_000_000,
+        "{count} ways to take GA tickets: too many to enumerate"
+    );
+    let mut ways = vec![Vec::new()];
+    for &cap in caps {
+        ways = (ways.into_iter())
+            .flat_map(|way| {
+                (0..=cap).map(move |take| {
+                    let mut longer = way.clone();
+                    longer.push(take);
+                    longer
+                })
+            })
+            .collect();
+    }
+    ways
 }
