@@ -128,7 +128,7 @@ fn section() -> impl Strategy<Value = SectionSpec> {
                     price_bands,
                     layout: geometric.then_some(layout),
                     ranks: (!geometric).then_some(ranks),
-                    rank_offset,
+                    rank_offset: offset,
                     seat_attributes,
                 }
             },
