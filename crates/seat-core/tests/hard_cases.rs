@@ -2,7 +2,7 @@
 //! API on small hand-made venues.
 
 use seat_core::{
-    GeneralAdmissionSpec, HoldRequest, HoldStatus, LayoutSpec, Limits, PriceBandSpec,
+    GeneralAdmissionSpec, HoldRequest, HoldStatus, LayoutSpec, Limits, PriceBandSpec, PriceLevelId,
     PriceLevelSpec, Refusal, SeatCore, SeatId, SectionId, SectionSpec, TierSpec, Venue, VenueError,
     VenueSpec,
 };
@@ -747,4 +747,237 @@ fn a_view_shows_expiry_without_mutating_and_unknown_ids_are_refused() {
         core.set_price(1, seat_core::PriceLevelId(9), 1),
         Err(Refusal::UnknownPriceLevel(seat_core::PriceLevelId(9)))
     );
+}
+
+/// Rows 1–6 of two seats, base price "top", and three overlapping bands. Worked by hand
+/// from the spec ("later bands win"):
+///
+/// | row | bands covering it          | price level |
+/// |-----|----------------------------|-------------|
+/// | 1   | 1..=4 high                 | high (5,000) |
+/// | 2   | 1..=4 high, 2..=3 low      | low (1,000)  |
+/// | 3   | 1..=4, 2..=3, 3..=5 mid    | mid (2,500)  |
+/// | 4   | 1..=4 high, 3..=5 mid      | mid          |
+/// | 5   | 3..=5 mid                  | mid          |
+/// | 6   | none                       | top (9,000)  |
+#[test]
+fn later_price_bands_win_where_bands_overlap() {
+    let band = |from_row, to_row, level: &str| PriceBandSpec {
+        from_row,
+        to_row,
+        price_level: level.to_string(),
+    };
+    let mut section = ranked(
+        "banded",
+        "top",
+        vec![
+            vec![1, 1],
+            vec![2, 2],
+            vec![3, 3],
+            vec![4, 4],
+            vec![5, 5],
+            vec![6, 6],
+        ],
+    );
+    section.price_bands = vec![band(1, 4, "high"), band(2, 3, "low"), band(3, 5, "mid")];
+    let spec = VenueSpec {
+        name: "bands".to_string(),
+        capacity: Some(12),
+        focal_point_cm: [0, 0],
+        price_levels: vec![
+            price("low", 1_000),
+            price("mid", 2_500),
+            price("high", 5_000),
+            price("top", 9_000),
+        ],
+        sections: vec![section],
+        general_admission: vec![],
+    };
+    let venue = Venue::build(&spec).unwrap();
+    let (low, mid, high, top) = (
+        PriceLevelId(0),
+        PriceLevelId(1),
+        PriceLevelId(2),
+        PriceLevelId(3),
+    );
+    let row_levels = [high, low, mid, mid, mid, top];
+    let row_prices = [5_000, 1_000, 2_500, 2_500, 2_500, 9_000];
+    for seat in 0..12u32 {
+        let row = (seat / 2) as usize;
+        let info = venue.seat(SeatId(seat)).unwrap();
+        assert_eq!(info.price_level, row_levels[row], "seat {seat}");
+        assert_eq!(info.face_price_minor, row_prices[row], "seat {seat}");
+        assert_eq!(venue.seat_price_minor(SeatId(seat)), row_prices[row]);
+        assert_eq!(venue.rows()[row].price_level, row_levels[row]);
+    }
+    let zones: Vec<(PriceLevelId, u32)> = (venue.zones().iter())
+        .map(|z| (z.price_level, z.capacity))
+        .collect();
+    assert_eq!(zones, vec![(low, 2), (mid, 6), (high, 2), (top, 2)]);
+
+    let mut core = core(venue, 6);
+    let mut take = |request: HoldRequest| {
+        let hold = core.hold_best_available(0, &request, TTL).unwrap();
+        let seats: Vec<u32> = hold.seats.iter().map(|s| s.0).collect();
+        (seats, hold.total_price_minor)
+    };
+    // At most 1,000 a seat: only row 2 qualifies.
+    assert_eq!(
+        take(HoldRequest::new(2).max_price_minor(1_000)),
+        (vec![2, 3], 2_000)
+    );
+    // Mid-priced rows 3–5: row 3 has the best ranks.
+    assert_eq!(
+        take(HoldRequest::new(2).at_price_level(mid)),
+        (vec![4, 5], 5_000)
+    );
+    // Unrestricted: row 1, the best ranks left, at the high price.
+    assert_eq!(take(HoldRequest::new(2)), (vec![0, 1], 10_000));
+    assert_eq!(
+        take(HoldRequest::new(2).at_price_level(top)),
+        (vec![10, 11], 18_000)
+    );
+    let counts: Vec<(PriceLevelId, u32)> = (core.availability().iter())
+        .map(|z| (z.price_level, z.counts.free))
+        .collect();
+    assert_eq!(counts, vec![(low, 0), (mid, 4), (high, 0), (top, 0)]);
+    core.check_invariants().unwrap();
+}
+
+/// `rank_offset` is added to every seat of its section, explicit or computed ranks.
+/// Worked by hand: floor ranks 1; balcony 0 + 2 = 2; the gallery's layout puts its front
+/// row of three at x = -50, 0, 50 cm and y = 500 cm (distances 502.49, 500, 502.49 cm,
+/// rounded down) and its second row of two at x = -25, 25 and y = 580 (580.54 cm), each
+/// plus 1,000.
+#[test]
+fn rank_offset_is_added_to_every_rank_of_its_section() {
+    let floor = ranked("floor", "cheap", vec![vec![1, 1, 1, 1]]);
+    let mut balcony = ranked("balcony", "cheap", vec![vec![0, 0, 0, 0]]);
+    balcony.rank_offset = 2;
+    let gallery = SectionSpec {
+        name: "gallery".to_string(),
+        rows: None,
+        seats_per_row: None,
+        row_lengths: Some(vec![3, 2]),
+        price_level: "cheap".to_string(),
+        price_bands: Vec::new(),
+        layout: Some(LayoutSpec {
+            front_center_cm: [0, 500],
+            seat_step_cm: [50, 0],
+            row_step_cm: [0, 80],
+        }),
+        ranks: None,
+        rank_offset: 1_000,
+        seat_attributes: Vec::new(),
+    };
+    let venue = venue(vec![floor, balcony, gallery], vec![]);
+    let ranks: Vec<u32> = (0..13).map(|s| venue.seat_rank(SeatId(s))).collect();
+    assert_eq!(
+        ranks,
+        vec![1, 1, 1, 1, 2, 2, 2, 2, 1_502, 1_500, 1_502, 1_580, 1_580]
+    );
+    assert_eq!(venue.seat(SeatId(9)).unwrap().rank, 1_500);
+    let mut core = core(venue, 6);
+    // Pairs: floor 1 + 1 = 2 beats balcony 2 + 2 = 4 (without the offset the balcony's
+    // 0 + 0 would win). A pair at either end of a row of four is tidy; the lower start.
+    assert_eq!(hold(&mut core, 0, &HoldRequest::new(2)), Ok(vec![0, 1]));
+    assert_eq!(
+        hold(&mut core, 0, &HoldRequest::new(4)),
+        Ok(vec![4, 5, 6, 7])
+    );
+    // The floor's last pair (2) before anything in the gallery (3,000 and up).
+    assert_eq!(hold(&mut core, 0, &HoldRequest::new(2)), Ok(vec![2, 3]));
+    // A pair in the gallery's front row strands a seat; its back row (3,160) does not.
+    assert_eq!(hold(&mut core, 0, &HoldRequest::new(2)), Ok(vec![11, 12]));
+    // A single: the centre (1,500) would strand two seats; an end seat (1,502) none.
+    assert_eq!(hold(&mut core, 0, &HoldRequest::new(1)), Ok(vec![8]));
+}
+
+/// The refusal when too few tickets are free, at the boundaries: exactly as many
+/// eligible seats as asked for is enough; one more is not, and `available` counts only
+/// seats at an allowed price.
+#[test]
+fn shortage_boundaries_for_reserved_seats() {
+    let cheap = ranked("cheap", "cheap", vec![vec![1, 1, 1], vec![2, 2, 2]]);
+    let dear = ranked("dear", "dear", vec![vec![3, 3]]);
+    let mut core = core(venue(vec![cheap, dear], vec![]), 6);
+    core.hold_seats(0, &ids(&[1, 4, 6]), TTL).unwrap();
+    // Free: cheap 0, 2, 3, 5 (no two side by side) and dear 7.
+    let at_most_cheap = |q| HoldRequest::new(q).max_price_minor(1_000);
+    assert_eq!(
+        hold(&mut core, 0, &at_most_cheap(2)),
+        Err(Refusal::NoAdjacentSeats)
+    );
+    assert_eq!(
+        hold(&mut core, 0, &at_most_cheap(5)),
+        Err(Refusal::NotEnoughSeats { available: 4 })
+    );
+    assert_eq!(
+        hold(&mut core, 0, &at_most_cheap(5).allow_split()),
+        Err(Refusal::NotEnoughSeats { available: 4 })
+    );
+    assert_eq!(
+        hold(&mut core, 0, &at_most_cheap(4).allow_split()),
+        Ok(vec![0, 2, 3, 5])
+    );
+    assert_eq!(
+        hold(&mut core, 0, &at_most_cheap(1)),
+        Err(Refusal::NoSeatsAtPrice)
+    );
+    assert_eq!(
+        hold(&mut core, 0, &HoldRequest::new(2).allow_split()),
+        Err(Refusal::NotEnoughSeats { available: 1 })
+    );
+    assert_eq!(hold(&mut core, 0, &HoldRequest::new(1)), Ok(vec![7]));
+    assert_eq!(
+        hold(&mut core, 0, &HoldRequest::new(1)),
+        Err(Refusal::SoldOut)
+    );
+}
+
+/// GA tiers cheap (2), dear (3), cheap (4). A tier with free tickets at a refused price
+/// keeps the tiers after it off sale; one request may empty a tier and go on into the
+/// next, which its own purchase put on sale.
+#[test]
+fn ga_shortage_and_a_request_that_spans_tiers() {
+    let tier = |level: &str, capacity| TierSpec {
+        price_level: level.to_string(),
+        capacity,
+    };
+    let pitch = GeneralAdmissionSpec {
+        name: "pitch".to_string(),
+        tiers: vec![tier("cheap", 2), tier("dear", 3), tier("cheap", 4)],
+    };
+    let mut core = core(venue(vec![], vec![pitch]), 6);
+    let (cheap, dear) = (PriceLevelId(0), PriceLevelId(1));
+    let pitch = SectionId(0);
+    let mut lines = |q: u32, max_price: Option<u64>| {
+        let mut request = HoldRequest::new(q).in_section(pitch);
+        request.max_price_minor = max_price;
+        let hold = core.hold_best_available(0, &request, TTL)?;
+        core.check_invariants().unwrap();
+        let ga = hold.general_admission.unwrap();
+        let lines: Vec<(u32, PriceLevelId, u32)> = (ga.lines.iter())
+            .map(|l| (l.tier, l.price_level, l.tickets))
+            .collect();
+        Ok::<_, Refusal>((lines, hold.total_price_minor))
+    };
+    // Only tier 0's two are cheap and on sale: tier 1 is dear and blocks tier 2.
+    assert_eq!(
+        lines(3, Some(1_000)),
+        Err(Refusal::NotEnoughSeats { available: 2 })
+    );
+    assert_eq!(lines(2, Some(1_000)), Ok((vec![(0, cheap, 2)], 2_000)));
+    assert_eq!(lines(1, Some(1_000)), Err(Refusal::NoSeatsAtPrice));
+    // Four: all of tier 1, which puts tier 2 on sale for the fourth ticket.
+    assert_eq!(
+        lines(4, None),
+        Ok((vec![(1, dear, 3), (2, cheap, 1)], 3 * 5_000 + 1_000))
+    );
+    assert_eq!(
+        lines(4, Some(1_000)),
+        Err(Refusal::NotEnoughSeats { available: 3 })
+    );
+    assert_eq!(lines(3, Some(1_000)), Ok((vec![(2, cheap, 3)], 3_000)));
+    assert_eq!(lines(1, None), Err(Refusal::SoldOut));
 }
