@@ -15,7 +15,7 @@ use rand_distr::Exp1;
 use serde::Serialize;
 
 use crate::engine::{Limits, Model, Rng, Scheduler, Simulation, Span, StopError, Streams, Time};
-use crate::metastability::{Recovery, assess};
+use crate::metastability::{Recovery, Reference, all_recovered, assess, slowest_recovery_s};
 use crate::model::ServiceSpec;
 use crate::resilience::RetryBudget;
 
@@ -39,6 +39,13 @@ pub enum ServiceEvent {
     },
     /// A capacity drop starts or ends.
     CapacityChanges,
+    /// A shed attempt's refusal reaches the client.
+    AttemptRefused {
+        /// The call.
+        call: u32,
+        /// Which attempt.
+        attempt: u8,
+    },
     /// The client gives up waiting for an attempt.
     AttemptTimesOut {
         /// The call.
@@ -65,6 +72,8 @@ pub struct ServiceSecond {
     pub completions: u64,
     /// Attempts that timed out.
     pub timeouts: u64,
+    /// Attempts refused at the door by load shedding.
+    pub shed: u64,
     /// Requests in flight at the server at the end of the second.
     pub in_flight: u64,
     /// Sum of the server latencies of the attempts finished this second, seconds.
@@ -72,6 +81,8 @@ pub struct ServiceSecond {
 }
 
 struct Call {
+    /// The attempt the client waits for: the one in flight, or the retry it
+    /// is backing off to send.
     attempt: u8,
     done: bool,
     last_delay: Span,
@@ -127,7 +138,27 @@ impl ServiceWorld {
                 seconds >= s.at.as_secs_f64()
                     && seconds < s.at.as_secs_f64() + s.duration.as_secs_f64()
             })
-            .map_or(self.spec.load.rate_per_s, |s| s.rate_per_s)
+            .map_or_else(|| self.spec.scheduled_rate(seconds), |s| s.rate_per_s)
+    }
+
+    /// True when load shedding refuses an attempt arriving now.
+    fn sheds(&self, now: Time) -> bool {
+        let Some(shed) = &self.spec.server.shed else {
+            return false;
+        };
+        let full = shed
+            .max_in_flight
+            .is_some_and(|limit| self.in_flight >= limit);
+        // Queueing delay: what the others in flight add to a new attempt's
+        // latency, at the server's current capacity.
+        let server = &self.spec.server;
+        let delay = server.latency_per_concurrent.0.0 as f64
+            * (self.in_flight + 1) as f64
+            * self.slowdown_at(now);
+        let slow = shed
+            .max_queue_delay
+            .is_some_and(|limit| delay > limit.0.0 as f64);
+        full || slow
     }
 
     fn slowdown_at(&self, now: Time) -> f64 {
@@ -189,6 +220,14 @@ impl ServiceWorld {
         self.calls[call as usize].attempt = attempt;
         self.current.attempts += 1;
         self.attempts_total += 1;
+        if self.sheds(now) {
+            self.current.shed += 1;
+            scheduler.after(
+                self.spec.server.reject_latency.span(),
+                ServiceEvent::AttemptRefused { call, attempt },
+            );
+            return;
+        }
         self.advance_work_clock(now);
         let done_at_work = self.work_clock + self.spec.server.base_latency.0.0 as f64;
         self.server.push_back(InFlight {
@@ -260,6 +299,18 @@ impl ServiceWorld {
             return;
         }
         self.current.timeouts += 1;
+        self.retry_or_give_up(now, call, attempt, scheduler);
+    }
+
+    /// The attempt failed (timed out or refused): retry by the policy, or give up.
+    fn retry_or_give_up(
+        &mut self,
+        now: Time,
+        call: u32,
+        attempt: u8,
+        scheduler: &mut Scheduler<ServiceEvent>,
+    ) {
+        let record = &self.calls[call as usize];
         let retry = &self.spec.client.retry;
         let allowed = retry.allows_retry(u32::from(attempt))
             && self.budget.as_mut().is_none_or(RetryBudget::try_retry);
@@ -268,7 +319,11 @@ impl ServiceWorld {
             return;
         }
         let delay = retry.delay(u32::from(attempt) - 1, record.last_delay, &mut self.retries);
-        self.calls[call as usize].last_delay = delay;
+        // The client has abandoned this attempt: from now on the call waits for
+        // the next one, so a late reply to this one is wasted work, not goodput.
+        let record = &mut self.calls[call as usize];
+        record.last_delay = delay;
+        record.attempt = attempt + 1;
         scheduler.at(
             now + delay,
             ServiceEvent::AttemptSent {
@@ -308,6 +363,9 @@ impl Model for ServiceWorld {
             ServiceEvent::AttemptTimesOut { call, attempt } => {
                 self.on_attempt_times_out(now, call, attempt, scheduler)
             }
+            ServiceEvent::AttemptRefused { call, attempt } => {
+                self.retry_or_give_up(now, call, attempt, scheduler)
+            }
             ServiceEvent::Tick => self.on_tick(now, scheduler),
         }
     }
@@ -315,12 +373,7 @@ impl Model for ServiceWorld {
 
 /// Runs one replication of a validated service model.
 pub fn run(spec: &ServiceSpec, streams: &Streams) -> Result<ServiceReport, StopError> {
-    let peak_rate = spec
-        .load
-        .spikes
-        .iter()
-        .map(|s| s.rate_per_s)
-        .fold(spec.load.rate_per_s, f64::max);
+    let peak_rate = spec.peak_rate();
     let mut world = ServiceWorld {
         spec: spec.clone(),
         work_clock: 0.0,
@@ -370,7 +423,7 @@ fn report(spec: &ServiceSpec, world: &ServiceWorld, events: u64) -> ServiceRepor
     let recoveries: Vec<Recovery> = spec
         .triggers()
         .into_iter()
-        .map(|trigger| assess(&goodput, &offered, trigger))
+        .map(|trigger| assess(&goodput, &offered, trigger, Reference::Offered))
         .collect();
     let mut metrics = std::collections::BTreeMap::new();
     let calls = world.calls.len() as f64;
@@ -383,6 +436,11 @@ fn report(spec: &ServiceSpec, world: &ServiceWorld, events: u64) -> ServiceRepor
     metrics.insert(
         "wasted_work_fraction".to_owned(),
         world.wasted as f64 / (world.completions_total as f64).max(1.0),
+    );
+    let shed: u64 = world.seconds.iter().map(|s| s.shed).sum();
+    metrics.insert(
+        "shed_fraction".to_owned(),
+        shed as f64 / (world.attempts_total as f64).max(1.0),
     );
     metrics.insert("events".to_owned(), events as f64);
     let first_trigger = spec
@@ -419,14 +477,8 @@ fn report(spec: &ServiceSpec, world: &ServiceWorld, events: u64) -> ServiceRepor
             first.goodput_during_per_s,
         );
         metrics.insert("goodput_after_per_s".to_owned(), first.goodput_after_per_s);
-        metrics.insert(
-            "recovered".to_owned(),
-            f64::from(u8::from(recoveries.iter().all(|r| r.recovered))),
-        );
-        metrics.insert(
-            "recovery_s".to_owned(),
-            recoveries.iter().map(|r| r.recovery_s).fold(0.0, f64::max),
-        );
+        metrics.insert("recovered".to_owned(), all_recovered(&recoveries));
+        metrics.insert("recovery_s".to_owned(), slowest_recovery_s(&recoveries));
     }
     ServiceReport {
         metrics,

@@ -11,7 +11,7 @@ use super::incidents::Incident;
 use super::metrics::{ErrorKind, Series};
 use super::world::World;
 use crate::engine::{StopError, Time};
-use crate::metastability::assess;
+use crate::metastability::{Reference, all_recovered, assess};
 use crate::metrics::Histogram;
 use crate::model::Component;
 use crate::statistics::spearman;
@@ -298,18 +298,20 @@ fn timeline(world: &World, put: &mut impl FnMut(&str, f64)) -> Vec<Incident> {
         .enumerate()
         .filter(|(_, window)| !window.random)
         .collect();
-    let mut all_recovered = true;
+    let mut verdicts = Vec::new();
     for (index, window) in &scheduled {
         let (start, end) = (window.start.as_secs_f64(), window.end.as_secs_f64());
         let verdict = assess(
             &goodput,
             &offered,
             (start - series_start_s, end - series_start_s),
+            Reference::BaselineOrOffered,
         );
-        all_recovered &= verdict.recovered;
         put(
             &format!("fault{index}_recovered"),
-            f64::from(u8::from(verdict.recovered)),
+            verdict
+                .recovered
+                .map_or(f64::NAN, |r| f64::from(u8::from(r))),
         );
         put(&format!("fault{index}_recovery_s"), verdict.recovery_s);
         put(
@@ -328,7 +330,7 @@ fn timeline(world: &World, put: &mut impl FnMut(&str, f64)) -> Vec<Incident> {
             &format!("fault{index}_time_to_mitigate_s"),
             first_after("action", start),
         );
-        if verdict.recovered {
+        if verdict.recovered == Some(true) {
             let at = Time::from_secs_f64(end + verdict.recovery_s);
             incidents.push(Incident::new(
                 at,
@@ -337,6 +339,7 @@ fn timeline(world: &World, put: &mut impl FnMut(&str, f64)) -> Vec<Incident> {
                 window.detail(*index),
             ));
         }
+        verdicts.push(verdict);
     }
     put("faults", scheduled.len() as f64);
     put("app_instance_seconds", world.app_instance_seconds());
@@ -344,7 +347,7 @@ fn timeline(world: &World, put: &mut impl FnMut(&str, f64)) -> Vec<Incident> {
         "random_faults",
         (world.faults.windows().len() - scheduled.len()) as f64,
     );
-    put("faults_recovered", f64::from(u8::from(all_recovered)));
+    put("faults_recovered", all_recovered(&verdicts));
     incidents.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
     incidents
 }
