@@ -23,6 +23,7 @@
 #![warn(missing_docs)]
 
 pub mod cli;
+pub mod contention;
 pub mod engine;
 pub mod metastability;
 pub mod metrics;

@@ -1,9 +1,10 @@
 //! Model files: TOML, read with serde, unknown keys rejected, then validated.
 //! Every error names the field path, the value and what is allowed.
 //!
-//! A file's `kind` picks the model: `network` (the default; sources and stations)
-//! or, in later issues, `onsale`.
+//! A file's `kind` picks the model: `network` (the default; sources and stations),
+//! `onsale`, `service` or `contention`.
 
+mod contention;
 mod distribution;
 mod duration;
 mod error;
@@ -14,6 +15,7 @@ mod onsale;
 mod operations;
 mod service;
 
+pub use contention::{ContentionSpec, MAX_CLIENTS, MAX_WRITES_PER_CLIENT, NetworkDelaySpec};
 pub use distribution::DistributionSpec;
 pub use duration::{DURATION_FORMAT, Duration, parse_duration};
 pub use error::{Invalid, ModelError};

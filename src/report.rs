@@ -1,6 +1,7 @@
 //! Outputs: `summary.json` with provenance, and the human-readable table.
 //! Exporters return bytes or strings; the CLI is the one place that writes files.
 
+mod contention_table;
 mod onsale_table;
 pub mod plots;
 pub mod postmortem;
@@ -9,9 +10,12 @@ mod service_table;
 mod summary;
 mod table;
 
+pub use contention_table::contention_table;
 pub use onsale_table::onsale_table;
 pub use plots::sweep_plots;
 pub use provenance::Provenance;
 pub use service_table::service_table;
-pub use summary::{aggregate_metrics, network_summary, onsale_summary, service_summary};
+pub use summary::{
+    aggregate_metrics, contention_summary, network_summary, onsale_summary, service_summary,
+};
 pub use table::station_table;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::engine::{StopError, Streams};
 use crate::model::ModelSpec;
 use crate::onsale::RunCheckError;
-use crate::{network, onsale, service};
+use crate::{contention, network, onsale, service};
 
 /// A replication that failed. Exit code 1; callers add the seed.
 #[derive(Debug, thiserror::Error)]
@@ -23,7 +23,8 @@ pub enum RunError {
 /// Flat metrics of one replication. Network models name theirs
 /// `<station>.<metric>` (e.g. `desk.wait_mean_s`); on-sale models use the keys of
 /// `summary.json` (e.g. `tickets_sold`, `latency_hold_p99_s`, `error_rate`);
-/// service models report goodput and recovery (e.g. `goodput_after_per_s`, `recovered`).
+/// service models report goodput and recovery (e.g. `goodput_after_per_s`, `recovered`);
+/// contention models report work and completion (e.g. `calls`, `completion_s`).
 pub fn run_metrics(spec: &ModelSpec, streams: &Streams) -> Result<BTreeMap<String, f64>, RunError> {
     match spec {
         ModelSpec::Network(network_spec) => {
@@ -45,5 +46,8 @@ pub fn run_metrics(spec: &ModelSpec, streams: &Streams) -> Result<BTreeMap<Strin
         }
         ModelSpec::Onsale(model) => Ok(onsale::run(model, streams, false)?.metrics),
         ModelSpec::Service(service_spec) => Ok(service::run(service_spec, streams)?.metrics),
+        ModelSpec::Contention(contention_spec) => {
+            Ok(contention::run(contention_spec, streams)?.metrics)
+        }
     }
 }

@@ -6,12 +6,14 @@ use anyhow::Result;
 use clap::Args;
 
 use super::output::{csv_bytes, replicate_runs, write_output};
-use crate::model::{self, Invalid, ModelError, ModelSpec, NetworkSpec, OnsaleModel, ServiceSpec};
-use crate::report::{
-    Provenance, network_summary, onsale_summary, onsale_table, service_summary, service_table,
-    station_table,
+use crate::model::{
+    self, ContentionSpec, Invalid, ModelError, ModelSpec, NetworkSpec, OnsaleModel, ServiceSpec,
 };
-use crate::{network, onsale, service};
+use crate::report::{
+    Provenance, contention_summary, contention_table, network_summary, onsale_summary,
+    onsale_table, service_summary, service_table, station_table,
+};
+use crate::{contention, network, onsale, service};
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
@@ -66,6 +68,7 @@ pub fn run_model(args: RunArgs) -> Result<()> {
         ModelSpec::Network(spec) => run_network(spec, &provenance, &out_dir),
         ModelSpec::Onsale(model) => run_onsale(model, &args, &provenance, &out_dir),
         ModelSpec::Service(spec) => run_service(spec, &provenance, &out_dir),
+        ModelSpec::Contention(spec) => run_contention(spec, &provenance, &out_dir),
     }
 }
 
@@ -129,6 +132,26 @@ fn run_service(spec: &ServiceSpec, provenance: &Provenance, out_dir: &Path) -> R
     let summary = service_summary(provenance, &reports);
     write_summary_and_timeseries(out_dir, &summary, &csv_bytes(&reports[0].timeseries)?)?;
     say_raw!("{}", service_table(&summary));
+    say!(
+        "wrote {}/summary.json and timeseries.csv (replication 0)",
+        out_dir.display()
+    );
+    Ok(())
+}
+
+fn run_contention(spec: &ContentionSpec, provenance: &Provenance, out_dir: &Path) -> Result<()> {
+    let reports = replicate_runs(provenance, |streams| contention::run(spec, &streams))?;
+    let summary = contention_summary(provenance, &reports);
+    let timeseries = if reports[0].timeseries.is_empty() {
+        b"t_s,reads,writes,failed_writes,succeeded,gave_up,clients_waiting\n".to_vec()
+    } else {
+        csv_bytes(&reports[0].timeseries)?
+    };
+    write_summary_and_timeseries(out_dir, &summary, &timeseries)?;
+    say_raw!("{}", contention_table(&summary));
+    if provenance.replications > 1 {
+        say!("(± is the half-width of the 95% confidence interval across replications)");
+    }
     say!(
         "wrote {}/summary.json and timeseries.csv (replication 0)",
         out_dir.display()

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
+use super::contention::ContentionSpec;
 use super::error::{Invalid, ModelError};
 use super::network::NetworkSpec;
 use super::onsale::OnsaleSpec;
@@ -20,6 +21,8 @@ pub enum ModelSpec {
     Onsale(Box<OnsaleModel>),
     /// Clients with timeouts and retries calling one service.
     Service(ServiceSpec),
+    /// Clients contending for one row with optimistic concurrency and backoff.
+    Contention(ContentionSpec),
 }
 
 /// An on-sale model and the venue it sells.
@@ -38,6 +41,7 @@ impl ModelSpec {
             ModelSpec::Network(spec) => &spec.name,
             ModelSpec::Onsale(model) => &model.spec.name,
             ModelSpec::Service(spec) => &spec.name,
+            ModelSpec::Contention(spec) => &spec.name,
         }
     }
 }
@@ -54,7 +58,7 @@ pub struct LoadedModel {
 }
 
 /// The kinds a model file may declare.
-const KINDS: &str = "\"network\", \"onsale\", \"service\"";
+const KINDS: &str = "\"network\", \"onsale\", \"service\", \"contention\"";
 
 #[derive(Deserialize)]
 struct KindProbe {
@@ -102,6 +106,11 @@ pub fn parse(path: &Path, text: &str) -> Result<ModelSpec, ModelError> {
             let spec: ServiceSpec = deserialize(path, text)?;
             spec.validate().map_err(invalid)?;
             Ok(ModelSpec::Service(spec))
+        }
+        "contention" => {
+            let spec: ContentionSpec = deserialize(path, text)?;
+            spec.validate().map_err(invalid)?;
+            Ok(ModelSpec::Contention(spec))
         }
         other => Err(invalid(Invalid::new(
             "kind",

@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::provenance::Provenance;
+use crate::contention::ContentionReport;
 use crate::network::NetworkReport;
 use crate::onsale::OnsaleReport;
 use crate::service::ServiceReport;
@@ -90,5 +91,15 @@ pub fn service_summary(provenance: &Provenance, reports: &[ServiceReport]) -> Va
         "kind": "service",
         "metrics": aggregate_metrics(&metrics),
         "triggers": reports.first().map(|report| &report.recoveries),
+    })
+}
+
+/// The whole `summary.json` of a contention run: work and completion across replications.
+pub fn contention_summary(provenance: &Provenance, reports: &[ContentionReport]) -> Value {
+    let metrics: Vec<_> = reports.iter().map(|report| &report.metrics).collect();
+    json!({
+        "provenance": provenance,
+        "kind": "contention",
+        "metrics": aggregate_metrics(&metrics),
     })
 }

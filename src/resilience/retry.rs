@@ -58,8 +58,15 @@ fn default_cap() -> Duration {
 }
 
 impl RetrySpec {
-    /// Checks the fields; `field` is the spec's path in the model file.
+    /// Checks the fields; `field` is the spec's path in the model file. At most
+    /// 100 attempts.
     pub fn validate(&self, field: &str) -> Result<(), Invalid> {
+        self.validate_with_max_attempts(field, 100)
+    }
+
+    /// Checks the fields, allowing up to `limit` attempts (a kind whose clients
+    /// must eventually succeed, such as `contention`, needs more than 100).
+    pub fn validate_with_max_attempts(&self, field: &str, limit: u32) -> Result<(), Invalid> {
         Invalid::check(
             self.base.0.0 >= 0,
             format!("{field}.base"),
@@ -73,10 +80,10 @@ impl RetrySpec {
             format!("a duration ≥ base ({})", self.base),
         )?;
         Invalid::check(
-            (1..=100).contains(&self.max_attempts),
+            (1..=limit).contains(&self.max_attempts),
             format!("{field}.max_attempts"),
             self.max_attempts,
-            "an integer from 1 to 100",
+            format!("an integer from 1 to {limit}"),
         )
     }
 
