@@ -2,6 +2,7 @@
 
 mod cli;
 mod components;
+mod contention;
 mod determinism;
 mod failures;
 mod model_errors;
