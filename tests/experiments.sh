@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Run every experiment in experiments/ scaled down (a temporary copy of its
-# sweep.toml with 2 replications) and check the sweep's outputs exist.
+# Run every experiment in experiments/ scaled down (a temporary copy of each of
+# its sweep files with 2 replications) and check the sweep's outputs exist.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x target/release/sellout ] || cargo build --release
 out="target/ci-out/experiments"
 rm -rf "$out"; mkdir -p "$out"
-for exp in experiments/*/sweep.toml; do
+for exp in experiments/*/*.toml; do
   name="$(basename "$(dirname "$exp")")"
+  stem="$(basename "$exp" .toml)"
+  [ "$stem" = sweep ] || name="$name-$stem"
   start=$(date +%s)
   # same directory, so the relative model path still resolves; removed afterwards
   tmp="$(dirname "$exp")/.ci-sweep.toml"

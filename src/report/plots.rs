@@ -13,6 +13,7 @@ mod font;
 mod incidents;
 mod palette;
 mod panel;
+mod phase_map;
 mod sweep;
 mod sweep_table;
 mod time_label;

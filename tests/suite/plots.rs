@@ -310,3 +310,51 @@ fn sweep_plots_name_the_missing_file() {
     );
     assert!(message.contains("summary.csv"), "{message}");
 }
+
+/// Two numeric parameters (a rate and a duration) vary: each metric and the SLO
+/// get a phase map with a cell per grid point, axes in numeric order (2s before
+/// 10s), the mean written in the cell and "n/a" where it is undefined.
+#[test]
+fn two_swept_parameters_draw_a_phase_map_per_metric() {
+    let dir = scratch("plots-sweep-map");
+    let mut runs = String::from("point,variant,replication,seed,rate,duration,recovered,slo_met\n");
+    let mut summary = String::from(
+        "point,variant,rate,duration,metric,n,mean,std_dev,ci95_low,ci95_high,p5,p50,p95,slo_met_fraction\n",
+    );
+    let mut point = 0;
+    for rate in [60, 80, 100] {
+        for duration in ["10s", "2s"] {
+            let mean = match (rate, duration) {
+                (100, "10s") => "NaN".to_owned(),
+                _ => format!("{}", 1.0 - f64::from(rate - 60) / 100.0),
+            };
+            runs.push_str(&format!("{point},base,0,1,{rate},{duration},{mean},true\n"));
+            summary.push_str(&format!(
+                "{point},base,{rate},{duration},recovered,1,{mean},NaN,NaN,NaN,{mean},{mean},{mean},0.5\n"
+            ));
+            point += 1;
+        }
+    }
+    std::fs::write(dir.join("runs.csv"), runs).unwrap();
+    std::fs::write(dir.join("summary.csv"), summary).unwrap();
+    let written = sellout::report::sweep_plots(&dir).expect("sweep plots draw");
+    let names: Vec<String> = written
+        .iter()
+        .map(|path| path.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for name in ["sweep_map_recovered.png", "sweep_map_slo_met.svg"] {
+        assert!(
+            names.contains(&name.to_owned()),
+            "{name} missing: {names:?}"
+        );
+    }
+    let map = svg_text(&dir.join("sweep_map_recovered.svg"));
+    for label in ["rate", "duration", "0.80", "0.60", "n/a", "pale = 0.00"] {
+        assert!(
+            map.contains(label),
+            "sweep_map_recovered.svg lacks {label:?}"
+        );
+    }
+    let (two, ten) = (map.find("\n2s\n").unwrap(), map.find("\n10s\n").unwrap());
+    assert!(two < ten, "durations should read in numeric order");
+}

@@ -1,6 +1,7 @@
 //! Sweep charts, read from a sweep's output directory: each metric against the
 //! swept parameter with 95% bands (one line per variant), the fraction of runs
-//! meeting the SLO, and the distribution of sell-out times per variant.
+//! meeting the SLO, the distribution of sell-out times per variant, and, when
+//! two numeric parameters vary, a phase map of each metric over both.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,7 +11,8 @@ use super::band_chart::{BandChart, BandSeries};
 use super::distribution::{Distribution, Group};
 use super::figure::render;
 use super::palette;
-use super::sweep_table::{SweepTables, read_sweep};
+use super::phase_map::{Cell, PhaseMap};
+use super::sweep_table::{SummaryRow, SweepTables, read_sweep};
 
 /// Metric whose per-run distribution is drawn.
 const SOLD_OUT_METRIC: &str = "first_sold_out_s";
@@ -51,7 +53,151 @@ fn write_sweep_plots(dir: &Path) -> Result<Vec<PathBuf>, PlotError> {
     if let Some(chart) = sold_out_chart(&tables, &axis) {
         written.extend(render(&chart, dir, "sweep_first_sold_out")?);
     }
+    if let Some((x, y)) = map_axes(&tables, &axis) {
+        for (stem, map) in phase_maps(&tables, &metrics, x, y) {
+            written.extend(render(&map, dir, &stem)?);
+        }
+    }
     Ok(written)
+}
+
+/// A parameter value as a number: a plain number, or a duration in seconds.
+fn numeric(value: &str) -> Option<f64> {
+    let value = value.trim().trim_matches('"');
+    value
+        .parse::<f64>()
+        .ok()
+        .or_else(|| crate::model::parse_duration(value).map(|d| d.as_secs_f64()))
+        .filter(|v| v.is_finite())
+}
+
+/// The first two parameters that vary within a variant and whose every value
+/// is a number or a duration (a parameter a variant sets is not an axis).
+fn map_axes(tables: &SweepTables, axis: &Axis) -> Option<(usize, usize)> {
+    let varies_within_a_variant = |index: usize| {
+        let mut first: BTreeMap<&str, &str> = BTreeMap::new();
+        tables.summary.iter().any(|row| {
+            let value = row.parameters[index].as_str();
+            *first.entry(row.variant.as_str()).or_insert(value) != value
+        })
+    };
+    let mut numeric_axes = axis.varying.iter().copied().filter(|&index| {
+        varies_within_a_variant(index)
+            && tables
+                .summary
+                .iter()
+                .all(|row| numeric(&row.parameters[index]).is_some())
+    });
+    Some((numeric_axes.next()?, numeric_axes.next()?))
+}
+
+/// The distinct values of parameter `index` among `rows`, in numeric order.
+fn axis_values(rows: &[&SummaryRow], index: usize) -> Vec<String> {
+    let mut values: Vec<(f64, String)> = Vec::new();
+    for row in rows {
+        let text = row.parameters[index].trim().to_owned();
+        if !values.iter().any(|(_, seen)| *seen == text) {
+            values.push((numeric(&text).unwrap_or(f64::NAN), text));
+        }
+    }
+    values.sort_by(|a, b| a.0.total_cmp(&b.0));
+    values.into_iter().map(|(_, text)| text).collect()
+}
+
+/// One map per metric (and the SLO) and variant, on one colour scale per
+/// metric; a variant where more than the two parameters vary gets none.
+fn phase_maps(
+    tables: &SweepTables,
+    metrics: &[&str],
+    x: usize,
+    y: usize,
+) -> Vec<(String, PhaseMap)> {
+    let mut variants: Vec<&str> = Vec::new();
+    for row in &tables.summary {
+        if !variants.contains(&row.variant.as_str()) {
+            variants.push(&row.variant);
+        }
+    }
+    let has_slo = tables
+        .summary
+        .iter()
+        .any(|r| r.slo_met_fraction.is_finite());
+    let slo = has_slo.then_some("slo_met");
+    let mut maps = Vec::new();
+    for metric in metrics.iter().copied().chain(slo) {
+        let value = |row: &SummaryRow| match metric {
+            "slo_met" => row.slo_met_fraction,
+            _ => row.mean,
+        };
+        let rows_of = |variant: &str| -> Vec<&SummaryRow> {
+            let wanted = if metric == "slo_met" {
+                metrics[0]
+            } else {
+                metric
+            };
+            tables
+                .summary
+                .iter()
+                .filter(|row| row.variant == variant && row.metric == wanted)
+                .collect()
+        };
+        let all: Vec<f64> = variants
+            .iter()
+            .flat_map(|v| rows_of(v).into_iter().map(value))
+            .filter(|v| v.is_finite())
+            .collect();
+        let (low, high) = all
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+                (l.min(*v), h.max(*v))
+            });
+        let bounds = if low >= 0.0 && high <= 1.0 {
+            (0.0, 1.0)
+        } else {
+            (low, high)
+        };
+        for variant in &variants {
+            let rows = rows_of(variant);
+            let (columns, lines) = (axis_values(&rows, x), axis_values(&rows, y));
+            if columns.len() * lines.len() != rows.len() {
+                continue;
+            }
+            let position = |values: &[String], text: &str| {
+                values.iter().position(|v| v == text.trim()).unwrap_or(0)
+            };
+            let cells = rows
+                .iter()
+                .map(|row| Cell {
+                    column: position(&columns, &row.parameters[x]),
+                    row: position(&lines, &row.parameters[y]),
+                    value: value(row),
+                })
+                .collect();
+            let title = match (metric, variants.len()) {
+                ("slo_met", _) => "fraction of runs meeting the SLO".to_owned(),
+                (_, 1) => format!("{metric}: mean across replications"),
+                _ => format!("{metric} ({variant}): mean across replications"),
+            };
+            let stem = if variants.len() == 1 {
+                format!("sweep_map_{}", file_stem(metric))
+            } else {
+                format!("sweep_map_{}_{}", file_stem(metric), file_stem(variant))
+            };
+            let map = PhaseMap {
+                title,
+                x: (tables.parameters[x].clone(), columns),
+                y: (tables.parameters[y].clone(), lines),
+                bounds: if bounds.0.is_finite() {
+                    bounds
+                } else {
+                    (0.0, 1.0)
+                },
+                cells,
+            };
+            maps.push((stem, map));
+        }
+    }
+    maps
 }
 
 /// The x axis: the first parameter that is numeric and varies. Lines are the
