@@ -12,8 +12,13 @@ fn count(x: f64) -> String {
     format!("{x:.0}")
 }
 
-fn decimal(x: f64) -> String {
-    format!("{x:.2}")
+/// A count: whole numbers as such, means across replications with two decimals.
+fn amount(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.2}")
+    }
 }
 
 fn seconds(x: f64) -> String {
@@ -34,13 +39,13 @@ pub fn contention_table(summary: &Value) -> String {
     format!(
         "clients         {} ({} succeeded, {} gave up)\ncompletion      {} (last success); mean {}\nwork            {} calls (writes), {} per client, {} failed; {} reads\n",
         value(metrics, "clients", count),
-        value(metrics, "clients_done", decimal),
-        value(metrics, "gave_up", decimal),
+        value(metrics, "clients_done", amount),
+        value(metrics, "gave_up", amount),
         completion(metrics),
         value(metrics, "completion_mean_s", seconds),
-        value(metrics, "calls", decimal),
-        value(metrics, "calls_per_client", decimal),
-        value(metrics, "failed_writes", decimal),
-        value(metrics, "reads", decimal),
+        value(metrics, "calls", amount),
+        value(metrics, "calls_per_client", |x| format!("{x:.2}")),
+        value(metrics, "failed_writes", amount),
+        value(metrics, "reads", amount),
     )
 }
