@@ -25,7 +25,7 @@ pub use network::{NetworkSpec, RouteSpec, SourceSpec, StationSpec};
 pub use onsale::{
     AccessCheckSpec, AdmissionPolicy, AppSpec, BotSpec, CacheSpec, CdnSpec, DatabaseSpec,
     DemandSpec, EndpointServiceSpec, OnsaleSpec, PaymentSpec, RetrySpec, RoutesSpec, SaleSpec,
-    VenueRef, WaitingRoomMode, WaitingRoomSpec,
+    SeatTakenRetry, VenueRef, WaitingRoomMode, WaitingRoomSpec,
 };
 pub use operations::{
     ActionKind, AdaptiveOutflowSpec, AlertSpec, AutoscaleSpec, RateLimitSpec, RunbookSpec,

@@ -169,6 +169,30 @@ pub struct RetrySpec {
     /// A retry budget shared by every fan's client (token bucket).
     #[serde(default)]
     pub budget: Option<crate::resilience::RetryBudgetSpec>,
+    /// After a seat-taken conflict: `"policy"` (an error like any other: the
+    /// delay or backoff, counted against the attempts) or `"immediate"` (pick
+    /// best available again at once, not counted: the behaviour before 2026-12).
+    #[serde(default)]
+    pub seat_taken: SeatTakenRetry,
+    /// How long a refusal at the door (HTTP 503, 429, shed) takes to reach the
+    /// client: its network round trip, added before the retry's delay.
+    #[serde(default = "no_time")]
+    pub refusal_round_trip: Duration,
+}
+
+/// What a fan does after a seat-taken conflict.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeatTakenRetry {
+    /// Follow the retry policy, like any other error.
+    #[default]
+    Policy,
+    /// Retry best available at once, without counting an error.
+    Immediate,
+}
+
+fn no_time() -> Duration {
+    Duration::from_secs_f64(0.0)
 }
 
 /// Bots: automated buyers.
@@ -566,6 +590,13 @@ impl OnsaleSpec {
         if let Some(backoff) = &demand.retry.backoff {
             backoff.validate("demand.retry.backoff")?;
         }
+        Invalid::check(
+            demand.retry.refusal_round_trip.0.0 >= 0
+                && demand.retry.refusal_round_trip <= self.horizon,
+            "demand.retry.refusal_round_trip",
+            demand.retry.refusal_round_trip,
+            format!("a duration from 0 to the horizon ({})", self.horizon),
+        )?;
         if let Some(budget) = &demand.retry.budget {
             budget.validate("demand.retry.budget")?;
         }

@@ -193,7 +193,7 @@ fn errors_and_latency(world: &World, put: &mut impl FnMut(&str, f64)) {
     put(
         "error_rate",
         if requests == 0 {
-            0.0
+            f64::NAN
         } else {
             metrics.system_errors() as f64 / requests as f64
         },

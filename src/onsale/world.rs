@@ -149,6 +149,24 @@ impl World {
 
     /// Metrics of the optional components, for `summary.json`.
     pub(super) fn component_metrics(&self, put: &mut impl FnMut(&str, f64)) {
+        // Little's law on the room: fans who joined, and their mean wait
+        // (those still waiting at the horizon count until then).
+        let (joined, waited_s) = self.room.waits();
+        let still_waiting_s: f64 = self
+            .fans
+            .iter()
+            .filter(|fan| fan.waiting)
+            .map(|fan| self.horizon.since(fan.queued).as_secs_f64())
+            .sum();
+        put("waiting_room_fans_joined", joined as f64);
+        put(
+            "waiting_room_wait_mean_s",
+            if joined == 0 {
+                f64::NAN
+            } else {
+                (waited_s + still_waiting_s) / joined as f64
+            },
+        );
         if let Some(cache) = &self.cache {
             let totals = cache.totals();
             put("cache_hits", totals.hits as f64);

@@ -228,3 +228,181 @@ fn an_impossible_route_exits_2_naming_the_route_and_the_component() {
         );
     }
 }
+
+/// Seat-taken conflicts follow the retry policy: with no retries allowed, a
+/// fan whose pick was taken gives up (every conflict ends a journey, since none
+/// is retried), while the explicit "immediate" choice re-picks at once and
+/// never counts it, as before.
+#[test]
+fn seat_taken_follows_the_retry_policy_unless_told_to_retry_at_once() {
+    let mut policy = model("baseline.toml");
+    policy.spec = policy.spec.scaled(0.1);
+    policy.spec.demand.retry.attempts = 0;
+    let mut immediate = policy.clone();
+    immediate.spec.demand.retry.seat_taken = sellout::model::SeatTakenRetry::Immediate;
+    for seed in 1..=2 {
+        let (policy, immediate) = (run(&policy, seed), run(&immediate, seed));
+        let conflicts = metric(&policy, "errors_seat_taken");
+        assert!(conflicts > 50.0, "seed {seed}: only {conflicts} conflicts");
+        let other_errors = |report: &OnsaleReport| {
+            metric(report, "errors_timeout")
+                + metric(report, "errors_rejected")
+                + metric(report, "errors_server_error")
+                + metric(report, "errors_unavailable")
+        };
+        let gave_up = metric(&policy, "fans_gave_up_after_errors")
+            + metric(&policy, "bots_gave_up_after_errors");
+        assert!(
+            gave_up >= conflicts - metric(&policy, "bots_gave_up_after_errors") - 1.0,
+            "seed {seed}: {gave_up} gave up after {conflicts} seat-taken conflicts"
+        );
+        let gave_up_immediate = metric(&immediate, "fans_gave_up_after_errors");
+        assert!(
+            gave_up_immediate <= other_errors(&immediate),
+            "seed {seed}: {gave_up_immediate} fans gave up without errors other than seat taken"
+        );
+        assert!(metric(&immediate, "errors_seat_taken") > 50.0);
+    }
+}
+
+/// A tiny model whose one app server is busy for an hour after its first
+/// request, so every later request is refused (HTTP 503) and each fan retries
+/// at once, three times. A refusal's round trip spaces the retries: the last
+/// refusal comes 3 round trips after the last fan's first one.
+#[test]
+fn a_refusal_takes_its_round_trip_so_retries_cannot_spin() {
+    let text = |round_trip: &str| {
+        format!(
+            r#"kind = "onsale"
+name = "refusals"
+horizon = "30m"
+[sale]
+hold_ttl = "10m"
+order_limit = 1
+venue = {{ preset = "arena" }}
+[demand]
+population = 300
+show_up = 1.0
+pre_queue_share = 0.0
+spike_share = 1.0
+spike_mean = "20s"
+tail_mean = "1s"
+tickets = [1.0]
+sessions = [1.0]
+general_admission_share = 0.0
+patience = {{ dist = "exp", mean = "1000h" }}
+seat_map_share = 0.0
+think_seat = {{ dist = "det", value = "1ms" }}
+think_payment = {{ dist = "det", value = "10s" }}
+retry = {{ attempts = 3, delay = {{ dist = "det", value = "0s" }}, refusal_round_trip = "{round_trip}" }}
+[bots]
+share = 0.0
+sessions = 1
+request_interval = "1s"
+attempts = 1
+[waiting_room]
+mode = "fifo"
+opens = "0s"
+outflow_per_min = 1000000
+token_ttl = "1h"
+poll_interval = "1h"
+capacity_per_s = 1000000
+[cdn]
+hit_ratio = 0.0
+capacity_per_s = 1000000
+latency = {{ dist = "det", value = "1ms" }}
+[app]
+servers = 1
+workers = 1
+queue = 0
+timeout = "2h"
+service.event_page = {{ dist = "det", value = "1h" }}
+service.seat_map = {{ dist = "det", value = "1h" }}
+service.hold = {{ dist = "det", value = "1h" }}
+service.payment = {{ dist = "det", value = "1h" }}
+service.confirm = {{ dist = "det", value = "1h" }}
+[database]
+connections = 10
+hold = {{ dist = "det", value = "1ms" }}
+confirm = {{ dist = "det", value = "1ms" }}
+replicas = 1
+replica_connections = 10
+seat_map = {{ dist = "det", value = "1ms" }}
+replica_lag = "0s"
+[payment]
+latency = {{ dist = "det", value = "1ms" }}
+decline_rate = 0.0
+timeout = "30s"
+retries = 0
+"#
+        )
+    };
+    let last_refusal_s = |round_trip: &str| {
+        let spec =
+            match sellout::model::parse(std::path::Path::new("refusals.toml"), &text(round_trip))
+                .unwrap_or_else(|error| panic!("{error}"))
+            {
+                ModelSpec::Onsale(model) => *model,
+                _ => unreachable!(),
+            };
+        let report = run(&spec, 5);
+        assert!(
+            metric(&report, "errors_rejected") >= 4.0 * 290.0,
+            "every fan but the first is refused 4 times: {}",
+            metric(&report, "errors_rejected")
+        );
+        let series = &report.timeseries;
+        let (t, errors) = (
+            series.index("t_s").unwrap(),
+            series.index("errors").unwrap(),
+        );
+        series
+            .column(t)
+            .zip(series.column(errors))
+            .filter(|(_, e)| *e > 0.0)
+            .map(|(t, _)| t)
+            .fold(f64::NAN, f64::max)
+    };
+    let (spinning, spaced) = (last_refusal_s("0s"), last_refusal_s("5s"));
+    assert!(
+        (spaced - spinning - 15.0).abs() <= 1.0,
+        "last refusal at {spinning} s without a round trip, {spaced} s with 5 s (seed 5)"
+    );
+}
+
+/// Little's law on the waiting room of the shipped baseline: the time-average
+/// of the fans-waiting gauge (sampled each second) equals the rate fans join ×
+/// their mean wait (computed from each fan's own join and leave times) within
+/// 2%, the gauge's sampling error over a 90-minute window. The gauge counts
+/// fans, not their tabs: entries outnumber fans, since multi-tab fans and fans
+/// who gave up leave entries queued.
+#[test]
+fn littles_law_holds_on_the_waiting_room() {
+    let mut baseline = model("baseline.toml");
+    baseline.spec = baseline.spec.scaled(0.2);
+    for seed in 1..=2 {
+        let report = run(&baseline, seed);
+        let series = &report.timeseries;
+        let column = |name| -> Vec<f64> { series.column(series.index(name).unwrap()).collect() };
+        let (t, fans, entries) = (
+            column("t_s"),
+            column("waiting_room_fans"),
+            column("waiting_room_entries"),
+        );
+        let window_s = t[t.len() - 1] - (t[0] - 1.0);
+        let l = fans.iter().sum::<f64>() / fans.len() as f64;
+        let lambda = metric(&report, "waiting_room_fans_joined") / window_s;
+        let w = metric(&report, "waiting_room_wait_mean_s");
+        assert!(
+            (l / (lambda * w) - 1.0).abs() < 0.02,
+            "seed {seed}: L = {l:.1} fans, λW = {lambda:.3}/s × {w:.1} s = {:.1}",
+            lambda * w
+        );
+        assert!(
+            fans.iter().zip(&entries).all(|(f, e)| f <= e),
+            "seed {seed}"
+        );
+        let tabs = entries.iter().sum::<f64>() / fans.iter().sum::<f64>();
+        assert!(tabs > 1.05, "seed {seed}: entries/fans {tabs}");
+    }
+}

@@ -28,12 +28,20 @@ pub struct WaitingRoom {
     max_active: Option<u64>,
     /// Fans admitted whose journey has not ended.
     active: u64,
+    /// Fans waiting now (a fan's several entries count once; a fan who gave
+    /// up no longer waits, though their entries stay queued).
+    fans_waiting: u64,
+    /// Fans who ever joined, and the time those who left spent waiting: with
+    /// the gauge, L = λW can be checked on any run.
+    fans_joined: u64,
+    waited_ns: u128,
 }
 
 impl WaitingRoom {
     /// Time-series columns.
     pub const COLUMNS: &'static [Column] = &[
         Column::count("waiting_room_entries"),
+        Column::count("waiting_room_fans"),
         Column::count("admitted"),
         Column::real("waiting_room_polls_per_s"),
     ];
@@ -57,6 +65,9 @@ impl WaitingRoom {
                 AdmissionPolicy::Rate => None,
             },
             active: 0,
+            fans_waiting: 0,
+            fans_joined: 0,
+            waited_ns: 0,
         }
     }
 
@@ -74,6 +85,24 @@ impl WaitingRoom {
                 self.queue.push_back(fan);
             }
         }
+    }
+
+    /// A fan starts waiting (after `join` placed their entries).
+    pub fn fan_joined(&mut self) {
+        self.fans_waiting += 1;
+        self.fans_joined += 1;
+    }
+
+    /// A fan who joined at `queued` stops waiting now.
+    pub fn fan_left(&mut self, now: Time, queued: Time) {
+        debug_assert!(self.fans_waiting > 0, "a fan left who never joined");
+        self.fans_waiting = self.fans_waiting.saturating_sub(1);
+        self.waited_ns += now.since(queued).0.max(0) as u128;
+    }
+
+    /// Fans who joined, and the seconds those who left spent waiting.
+    pub fn waits(&self) -> (u64, f64) {
+        (self.fans_joined, self.waited_ns as f64 / 1e9)
     }
 
     /// At the opening: order the pre-queue and start admitting.
@@ -150,6 +179,7 @@ impl WaitingRoom {
     pub fn sample(&mut self, row: &mut Vec<f64>) {
         let entries = self.entries() as f64;
         row.push(entries);
+        row.push(self.fans_waiting as f64);
         row.push(std::mem::take(&mut self.admitted_this_second) as f64);
         row.push(entries / self.poll_interval_s);
     }

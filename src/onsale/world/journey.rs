@@ -6,7 +6,7 @@ use seat_core::{Hold, Refusal};
 
 use super::World;
 use crate::engine::{Rng, Scheduler, Span, Streams, Time};
-use crate::model::OnsaleSpec;
+use crate::model::{OnsaleSpec, SeatTakenRetry};
 use crate::onsale::components::payment::PaymentResult;
 use crate::onsale::event::Event;
 use crate::onsale::fan::{Outcome, Step};
@@ -31,6 +31,8 @@ pub struct Behaviour {
     bot_interval: Span,
     abandon_cart: f64,
     payment_retries: u8,
+    seat_taken: SeatTakenRetry,
+    refusal_round_trip: Span,
 }
 
 impl Behaviour {
@@ -50,6 +52,8 @@ impl Behaviour {
             bot_interval: spec.bots.request_interval.span(),
             abandon_cart: demand.abandon_cart,
             payment_retries: spec.payment.retries.min(255) as u8,
+            seat_taken: demand.retry.seat_taken,
+            refusal_round_trip: demand.retry.refusal_round_trip.span(),
         }
     }
 }
@@ -77,6 +81,7 @@ impl World {
         record.waiting = true;
         record.queued = now;
         self.room.join(now, fan, record.sessions);
+        self.room.fan_joined();
         if !record.is_bot {
             let behaviour = &mut self.behaviour;
             let patience = behaviour.patience.sample(&mut behaviour.patience_rng);
@@ -85,10 +90,22 @@ impl World {
     }
 
     pub(super) fn on_fan_loses_patience(&mut self, now: Time, fan: u32) {
-        if self.fans[fan as usize].waiting {
-            self.fans[fan as usize].waiting = false;
+        if self.leave_queue(now, fan) {
             self.finish(now, fan, Outcome::GaveUpInQueue);
         }
+    }
+
+    /// The fan stops waiting in the room (admitted, gave up, or the sale
+    /// ended); false if they were not waiting. Their entries may stay queued:
+    /// an admission that reaches them later is wasted.
+    fn leave_queue(&mut self, now: Time, fan: u32) -> bool {
+        let record = &mut self.fans[fan as usize];
+        if !record.waiting {
+            return false;
+        }
+        record.waiting = false;
+        self.room.fan_left(now, record.queued);
+        true
     }
 
     pub(super) fn on_sale_opens(&mut self, now: Time, scheduler: &mut Scheduler<Event>) {
@@ -104,8 +121,7 @@ impl World {
         }
         let batch: Vec<u32> = self.room.admit_batch().collect();
         for fan in batch {
-            if self.fans[fan as usize].waiting {
-                self.fans[fan as usize].waiting = false;
+            if self.leave_queue(now, fan) {
                 self.admit(now, fan, scheduler);
             } else {
                 self.metrics.wasted_admissions += 1;
@@ -119,8 +135,7 @@ impl World {
     /// Concurrency admission: one out, one in, checked every second.
     fn admit_while_places_free(&mut self, now: Time, scheduler: &mut Scheduler<Event>) {
         while let Some(fan) = self.room.admit_next() {
-            if self.fans[fan as usize].waiting {
-                self.fans[fan as usize].waiting = false;
+            if self.leave_queue(now, fan) {
                 self.admit(now, fan, scheduler);
             } else {
                 self.metrics.wasted_admissions += 1;
@@ -314,10 +329,17 @@ impl World {
         let fan = request.fan;
         match refusal {
             Refusal::SeatTaken(_) => {
-                // Someone was faster, or the map was stale: fall back to best-available at once.
-                self.metrics.on_error(ErrorKind::SeatTaken);
+                // Someone was faster, or the map was stale: fall back to best available.
                 self.fans[fan as usize].step = Step::HoldBest;
-                self.schedule_act(now, fan, Span::ZERO, scheduler);
+                match self.behaviour.seat_taken {
+                    SeatTakenRetry::Policy => {
+                        self.fail(now, request, ErrorKind::SeatTaken, scheduler)
+                    }
+                    SeatTakenRetry::Immediate => {
+                        self.metrics.on_error(ErrorKind::SeatTaken);
+                        self.schedule_act(now, fan, Span::ZERO, scheduler);
+                    }
+                }
             }
             Refusal::NoAdjacentSeats => {
                 self.fans[fan as usize].accepts_split = true;
@@ -446,7 +468,17 @@ impl World {
             (None, false) => behaviour.retry_delay.sample(&mut behaviour.rng),
         };
         self.fans[fan as usize].last_delay = delay;
-        self.schedule_act(now, fan, delay, scheduler);
+        // A refusal at the door still travels back to the client before it can retry.
+        let refused = matches!(
+            kind,
+            ErrorKind::Rejected | ErrorKind::Shed | ErrorKind::RateLimited
+        );
+        let travel = if refused {
+            behaviour.refusal_round_trip
+        } else {
+            Span::ZERO
+        };
+        self.schedule_act(now, fan, delay + travel, scheduler);
     }
 
     /// Errors a fan or bot tolerates.
@@ -470,14 +502,14 @@ impl World {
     }
 
     /// The journey ends with `outcome`.
-    pub(super) fn finish(&mut self, _now: Time, fan: u32, outcome: Outcome) {
-        let record = &mut self.fans[fan as usize];
-        if record.is_done() {
+    pub(super) fn finish(&mut self, now: Time, fan: u32, outcome: Outcome) {
+        if self.fans[fan as usize].is_done() {
             return;
         }
+        self.leave_queue(now, fan);
+        let record = &mut self.fans[fan as usize];
         record.outcome = outcome;
         record.pending = false;
-        record.waiting = false;
         if record.admitted != crate::onsale::fan::NOT_ADMITTED {
             self.room.shopper_left();
         }
