@@ -9,6 +9,9 @@ use super::figure::{Figure, Target};
 use super::font::FAMILY;
 use super::panel::{LABEL_PX, TITLE_PX, compact};
 
+/// Height of one line of the legend.
+const LEGEND_ROW_PX: u32 = LABEL_PX + 10;
+
 /// One variant's line.
 #[derive(Clone, Debug)]
 pub struct BandSeries {
@@ -46,8 +49,14 @@ impl Figure for BandChart {
         _: Target,
     ) -> Result<(), PlotError> {
         let area = root.margin(12, 12, 16, 24);
-        let (head, body) = area.split_vertically(TITLE_PX + LABEL_PX + 28);
-        self.draw_head(&head)?;
+        let legend = self.legend_layout(&area)?;
+        let rows = legend
+            .iter()
+            .map(|entry| entry.1)
+            .max()
+            .map_or(1, |row| row + 1);
+        let (head, body) = area.split_vertically(TITLE_PX + rows * LEGEND_ROW_PX + 28);
+        self.draw_head(&head, &legend)?;
         let (x, y) = self.bounds();
         let mut chart = ChartBuilder::on(&body)
             .x_label_area_size(LABEL_PX * 3)
@@ -102,9 +111,31 @@ impl Figure for BandChart {
 }
 
 impl BandChart {
+    /// Where each legend entry goes: (x, row), wrapping before the right edge
+    /// so every variant shows.
+    fn legend_layout<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+    ) -> Result<Vec<(i32, u32)>, PlotError> {
+        let text = (FAMILY, LABEL_PX).into_text_style(area);
+        let width = area.dim_in_pixel().0 as i32;
+        let (mut x, mut row) = (6, 0);
+        let mut placed = Vec::new();
+        for series in &self.series {
+            let entry = 32 + area.estimate_text_size(&series.label, &text)?.0 as i32;
+            if x > 6 && x + entry > width {
+                (x, row) = (6, row + 1);
+            }
+            placed.push((x, row));
+            x += entry + 26;
+        }
+        Ok(placed)
+    }
+
     fn draw_head<DB: DrawingBackend>(
         &self,
         area: &DrawingArea<DB, Shift>,
+        legend: &[(i32, u32)],
     ) -> Result<(), PlotError> {
         let title = (FAMILY, TITLE_PX)
             .into_font()
@@ -112,9 +143,8 @@ impl BandChart {
             .into_text_style(area);
         area.draw_text(&self.title, &title, (4, 0))?;
         let text = (FAMILY, LABEL_PX).into_text_style(area);
-        let y = TITLE_PX as i32 + 12;
-        let mut x = 6;
-        for series in &self.series {
+        for (series, &(x, row)) in self.series.iter().zip(legend) {
+            let y = TITLE_PX as i32 + 12 + (row * LEGEND_ROW_PX) as i32;
             let middle = y + LABEL_PX as i32 / 2;
             area.draw(&Rectangle::new(
                 [(x, middle - 7), (x + 26, middle + 7)],
@@ -125,7 +155,6 @@ impl BandChart {
                 series.color.stroke_width(3),
             ))?;
             area.draw_text(&series.label, &text, (x + 32, y))?;
-            x += 32 + area.estimate_text_size(&series.label, &text)?.0 as i32 + 26;
         }
         Ok(())
     }

@@ -71,22 +71,23 @@ fn numeric(value: &str) -> Option<f64> {
         .filter(|v| v.is_finite())
 }
 
+/// True when parameter `index` takes more than one value inside some variant.
+fn varies_within_a_variant(tables: &SweepTables, index: usize) -> bool {
+    let mut first: BTreeMap<&str, &str> = BTreeMap::new();
+    tables.summary.iter().any(|row| {
+        let value = row.parameters[index].as_str();
+        *first.entry(row.variant.as_str()).or_insert(value) != value
+    })
+}
+
 /// The first two parameters that vary within a variant and whose every value
 /// is a number or a duration (a parameter a variant sets is not an axis).
 fn map_axes(tables: &SweepTables, axis: &Axis) -> Option<(usize, usize)> {
-    let varies_within_a_variant = |index: usize| {
-        let mut first: BTreeMap<&str, &str> = BTreeMap::new();
-        tables.summary.iter().any(|row| {
-            let value = row.parameters[index].as_str();
-            *first.entry(row.variant.as_str()).or_insert(value) != value
-        })
-    };
     let mut numeric_axes = axis.varying.iter().copied().filter(|&index| {
-        varies_within_a_variant(index)
-            && tables
-                .summary
-                .iter()
-                .all(|row| numeric(&row.parameters[index]).is_some())
+        tables
+            .summary
+            .iter()
+            .all(|row| numeric(&row.parameters[index]).is_some())
     });
     Some((numeric_axes.next()?, numeric_axes.next()?))
 }
@@ -217,9 +218,12 @@ impl Axis {
                 .iter()
                 .map(move |row| row.parameters[index].as_str())
         };
+        // A parameter a variant sets names the variant already: only those
+        // that vary within a variant are axes or split its line.
         let varying: Vec<usize> = (0..tables.parameters.len())
             .filter(|&index| {
                 values(index).any(|value| value != tables.summary[0].parameters[index])
+                    && varies_within_a_variant(tables, index)
             })
             .collect();
         let x = varying
