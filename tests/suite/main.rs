@@ -5,6 +5,7 @@ mod components;
 mod contention;
 mod determinism;
 mod failures;
+mod features;
 mod model_errors;
 mod onsale;
 mod plots;
