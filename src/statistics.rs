@@ -122,14 +122,16 @@ fn pearson(x: &[f64], y: &[f64]) -> f64 {
         .sum();
     let spread_x: f64 = x.iter().map(|a| (a - mean_x).powi(2)).sum::<f64>().sqrt();
     let spread_y: f64 = y.iter().map(|b| (b - mean_y).powi(2)).sum::<f64>().sqrt();
-    if spread_x == 0.0 || spread_y == 0.0 {
-        0.0
+    // A constant side has no ranking to agree with: undefined, not 0.
+    if spread_x == 0.0 || spread_y == 0.0 || x.len() < 2 {
+        f64::NAN
     } else {
         covariance / (spread_x * spread_y)
     }
 }
 
-/// Spearman's rank correlation (ties get average ranks); 0 when either side is constant.
+/// Spearman's rank correlation (ties get average ranks); NaN when either side
+/// is constant or there are fewer than two pairs.
 pub fn spearman(x: &[f64], y: &[f64]) -> f64 {
     assert_eq!(x.len(), y.len(), "paired samples");
     pearson(&average_ranks(x), &average_ranks(y))
@@ -147,6 +149,7 @@ mod rank_tests {
         // Hand-computed with average ranks: y ranks [1.5, 1.5, 3.5, 3.5, 5].
         let rho = spearman(&x, &[0.0, 0.0, 1.0, 1.0, 2.0]);
         assert!((rho - 0.9486832980505138).abs() < 1e-12, "{rho}");
-        assert_eq!(spearman(&x, &[1.0; 5]), 0.0);
+        assert!(spearman(&x, &[1.0; 5]).is_nan());
+        assert!(spearman(&[], &[]).is_nan());
     }
 }

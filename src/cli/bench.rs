@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use clap::Args;
 
 use crate::engine::{Span, Streams};
@@ -52,7 +52,11 @@ pub fn mm1_spec(customers: u64, rho: f64) -> NetworkSpec {
 
 pub fn bench(args: BenchArgs) -> Result<()> {
     if !(args.rho > 0.0 && args.rho < 1.0) {
-        bail!("--rho {} is out of range: expected 0 < rho < 1", args.rho);
+        return Err(super::output::BadInput(format!(
+            "--rho {} is out of range: expected 0 < rho < 1 (a stable M/M/1)",
+            args.rho
+        ))
+        .into());
     }
     let spec = mm1_spec(args.customers, args.rho);
     spec.validate()?;

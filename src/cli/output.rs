@@ -72,6 +72,22 @@ pub fn progress_bar(total: u64) -> ProgressBar {
 }
 
 /// The one place that writes result files: atomically, via a temporary file.
+/// Checks before any simulation that `dir` exists or can be made, and takes
+/// files: a bad `--out` is bad input (exit 2), found in a moment, not after the run.
+pub fn prepare_output_dir(dir: &Path) -> Result<()> {
+    let unusable = |error: std::io::Error| {
+        anyhow::Error::new(BadInput(format!(
+            "--out {}: cannot write there ({error}); give a directory that exists or can be created",
+            dir.display()
+        )))
+    };
+    std::fs::create_dir_all(dir).map_err(unusable)?;
+    let probe = dir.join(".sellout-write-probe");
+    std::fs::write(&probe, b"").map_err(unusable)?;
+    std::fs::remove_file(&probe).map_err(unusable)?;
+    Ok(())
+}
+
 pub fn write_output(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create output directory {}", dir.display()))?;

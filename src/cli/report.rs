@@ -37,8 +37,10 @@ pub fn report_run(dir: &Path) -> Result<()> {
 
 fn write_report(dir: &Path) -> Result<Vec<PathBuf>> {
     let summary = read_summary(dir)?;
-    let series = Timeseries::read(&dir.join("timeseries.csv"))?;
-    let incidents = read_incidents(dir)?;
+    // What the directory holds is the user's input: unreadable is exit 2.
+    let corrupt = |error: &dyn std::fmt::Display| super::output::BadInput(error.to_string());
+    let series = Timeseries::read(&dir.join("timeseries.csv")).map_err(|e| corrupt(&e))?;
+    let incidents = read_incidents(dir).map_err(|e| corrupt(&e))?;
     let mut written = dashboard(dir, &title(&summary), &series, &incidents)?;
     let svg_path = dir.join(format!("{DASHBOARD}.svg"));
     let svg = std::fs::read_to_string(&svg_path)
@@ -71,8 +73,12 @@ fn read_summary(dir: &Path) -> Result<Value> {
             path.display()
         ))
     })?;
-    let summary: Value = serde_json::from_slice(&bytes)
-        .with_context(|| format!("{} is not JSON", path.display()))?;
+    let summary: Value = serde_json::from_slice(&bytes).map_err(|error| {
+        super::output::BadInput(format!(
+            "{} is not the JSON `sellout run` writes ({error}); rerun the model to rewrite it",
+            path.display()
+        ))
+    })?;
     if summary["kind"] != "onsale" {
         return Err(super::output::BadInput(format!(
             "{}: kind is {}, but dashboards and postmortems are for on-sale runs (kind = \"onsale\")",

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::Args;
 
-use super::output::{csv_bytes, replicate_runs, write_output};
+use super::output::{BadInput, csv_bytes, prepare_output_dir, replicate_runs, write_output};
 use crate::model::{
     self, ContentionSpec, Invalid, ModelError, ModelSpec, NetworkSpec, OnsaleModel, ServiceSpec,
 };
@@ -58,6 +58,19 @@ pub fn run_model(args: RunArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("out").join(loaded.spec.name()));
+    if let ModelSpec::Onsale(model) = &loaded.spec {
+        let fans = model.spec.demand.population as f64 * args.scale;
+        if fans < 1.0 {
+            return Err(BadInput(format!(
+                "--scale {} leaves {fans:.3} of the model's {} fans; allowed: a factor in (0, 10] that keeps at least 1 (≥ {:.3e})",
+                args.scale,
+                model.spec.demand.population,
+                1.0 / model.spec.demand.population as f64
+            ))
+            .into());
+        }
+    }
+    prepare_output_dir(&out_dir)?;
     say!(
         "{} — seed {}, {} replication(s)",
         provenance.model,

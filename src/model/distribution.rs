@@ -77,20 +77,21 @@ impl DistributionSpec {
             Self::Det { value } => non_negative("value", value),
             Self::Lognormal { mean, cv } => {
                 positive("mean", mean)?;
+                // Beyond cv = 100 the lognormal's σ² = ln(1 + cv²) makes draws overflow.
                 Invalid::check(
-                    cv.is_finite() && *cv > 0.0,
+                    *cv > 0.0 && *cv <= 100.0,
                     format!("{field}.cv"),
                     cv,
-                    "a number > 0",
+                    "a number in (0, 100]",
                 )
             }
             Self::Gamma { mean, shape } => {
                 positive("mean", mean)?;
                 Invalid::check(
-                    shape.is_finite() && *shape > 0.0,
+                    (0.001..=1e6).contains(shape),
                     format!("{field}.shape"),
                     shape,
-                    "a number > 0",
+                    "a number from 0.001 to 1000000",
                 )
             }
             Self::Erlang { mean, k } => {

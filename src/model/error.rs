@@ -54,9 +54,15 @@ impl Invalid {
         value: impl Display,
         allowed: impl Into<String>,
     ) -> Invalid {
+        // A float's Display writes 1e155 as 156 digits: say it as 1e155.
+        let text = value.to_string();
+        let value = match text.parse::<f64>() {
+            Ok(number) if text.len() > 24 => format!("{number:?}"),
+            _ => text,
+        };
         Invalid {
             field: field.into(),
-            value: value.to_string(),
+            value,
             allowed: allowed.into(),
         }
     }

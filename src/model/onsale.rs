@@ -789,6 +789,9 @@ impl OnsaleSpec {
         if let Some(rate_limit) = &self.app.rate_limit {
             rate_limit.validate("app.rate_limit")?;
         }
+        if let Some(shed) = &self.app.shed {
+            shed.validate("app.shed")?;
+        }
         if let Some(autoscale) = &self.app.autoscale {
             autoscale.validate("app.autoscale")?;
         }

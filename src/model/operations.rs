@@ -92,10 +92,10 @@ impl RateLimitSpec {
     /// Checks the limiter.
     pub fn validate(&self, field: &str) -> Result<(), Invalid> {
         Invalid::check(
-            self.per_s.is_finite() && self.per_s > 0.0,
+            (0.001..=1e6).contains(&self.per_s),
             format!("{field}.per_s"),
             self.per_s,
-            "a rate > 0",
+            "a rate from 0.001 to 1000000 per second",
         )?;
         Invalid::check(
             self.burst >= 1,
@@ -196,6 +196,16 @@ impl AlertSpec {
             "both or neither",
             "exactly one of above or below",
         )?;
+        for (key, threshold) in [("above", self.above), ("below", self.below)] {
+            if let Some(value) = threshold {
+                Invalid::check(
+                    value.is_finite(),
+                    format!("{field}.{key}"),
+                    value,
+                    "a finite number",
+                )?;
+            }
+        }
         Invalid::check(
             self.sustained.0.0 >= 0,
             format!("{field}.for"),
@@ -224,12 +234,25 @@ impl RunbookSpec {
             self.delay,
             "a duration ≥ 0",
         )?;
-        Invalid::check(
-            self.amount.is_finite() && self.amount >= 0.0,
-            format!("{field}.amount"),
-            self.amount,
-            "a number ≥ 0",
-        )
+        let (ok, allowed) = match self.action {
+            ActionKind::AddAppServers => (
+                self.amount >= 1.0 && self.amount <= 100_000.0 && self.amount.fract() == 0.0,
+                "a whole number of servers from 1 to 100000",
+            ),
+            ActionKind::SetOutflow => (
+                self.amount.is_finite() && self.amount >= 0.0,
+                "admissions per minute ≥ 0 (0 pauses the room)",
+            ),
+            ActionKind::ScaleOutflow => (
+                self.amount.is_finite() && self.amount > 0.0 && self.amount <= 1000.0,
+                "a factor in (0, 1000]",
+            ),
+            ActionKind::EnableShedding => (
+                self.amount >= 1.0 && self.amount <= 1e9 && self.amount.fract() == 0.0,
+                "a whole queue length from 1 to 1000000000",
+            ),
+        };
+        Invalid::check(ok, format!("{field}.amount"), self.amount, allowed)
     }
 }
 
@@ -237,10 +260,10 @@ impl AutoscaleSpec {
     /// Checks the autoscaler.
     pub fn validate(&self, field: &str) -> Result<(), Invalid> {
         Invalid::check(
-            self.target > 0.0,
+            self.target > 0.0 && self.target <= 1e6,
             format!("{field}.target"),
             self.target,
-            "a number > 0",
+            "a number in (0, 1000000]",
         )?;
         Invalid::check(
             self.sync.0.0 > 0,
@@ -285,10 +308,49 @@ impl AdaptiveOutflowSpec {
             "a duration > 0",
         )?;
         Invalid::check(
+            self.target_hold_p99.0.0 > 0,
+            format!("{field}.target_hold_p99"),
+            self.target_hold_p99,
+            "a duration > 0",
+        )?;
+        Invalid::check(
+            self.max_error_rate > 0.0 && self.max_error_rate <= 1.0,
+            format!("{field}.max_error_rate"),
+            self.max_error_rate,
+            "a fraction in (0, 1]",
+        )?;
+        Invalid::check(
+            self.max_per_min.is_finite() && self.max_per_min <= 1e9,
+            format!("{field}.max_per_min"),
+            self.max_per_min,
+            "a number ≤ 1000000000",
+        )?;
+        Invalid::check(
             self.min_per_min > 0.0 && self.min_per_min <= self.max_per_min,
             format!("{field}.min_per_min"),
             self.min_per_min,
             format!("a number in (0, max_per_min = {}]", self.max_per_min),
         )
+    }
+}
+
+impl ShedSpec {
+    /// Checks the shedding rule: at least one bound, each meaningful.
+    pub fn validate(&self, field: &str) -> Result<(), Invalid> {
+        Invalid::check(
+            self.queue_length.is_some() || self.queue_delay.is_some(),
+            field,
+            "{ }",
+            "queue_length, queue_delay or both",
+        )?;
+        if let Some(delay) = self.queue_delay {
+            Invalid::check(
+                delay.0.0 > 0,
+                format!("{field}.queue_delay"),
+                delay,
+                "a duration > 0",
+            )?;
+        }
+        Ok(())
     }
 }

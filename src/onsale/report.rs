@@ -204,11 +204,14 @@ fn errors_and_latency(world: &World, put: &mut impl FnMut(&str, f64)) {
     for endpoint in world.routes().endpoints() {
         let histogram = &metrics.latency[endpoint.index()];
         let name = endpoint.name();
-        put(&format!("latency_{name}_mean_s"), histogram.mean() / 1e9);
+        put(
+            &format!("latency_{name}_mean_s"),
+            sample_seconds(histogram, |h| h.mean()),
+        );
         for (label, q) in [("p50", 0.5), ("p95", 0.95), ("p99", 0.99)] {
             put(
                 &format!("latency_{name}_{label}_s"),
-                histogram.quantile(q) / 1e9,
+                sample_seconds(histogram, |h| h.quantile(q)),
             );
         }
     }
@@ -234,8 +237,24 @@ fn fairness(fans: &[Fan], put: &mut impl FnMut(&str, f64)) {
     for fan in &admitted {
         queue_time.record(fan.admitted.since(fan.arrived).0.max(0) as u64);
     }
-    put("time_in_queue_mean_s", queue_time.mean() / 1e9);
-    put("time_in_queue_p95_s", queue_time.quantile(0.95) / 1e9);
+    put(
+        "time_in_queue_mean_s",
+        sample_seconds(&queue_time, |h| h.mean()),
+    );
+    put(
+        "time_in_queue_p95_s",
+        sample_seconds(&queue_time, |h| h.quantile(0.95)),
+    );
+}
+
+/// A statistic of nanosecond samples in seconds; NaN with no samples (no
+/// request, no admission: undefined, not 0 s).
+fn sample_seconds(histogram: &Histogram, statistic: impl Fn(&Histogram) -> f64) -> f64 {
+    if histogram.is_empty() {
+        f64::NAN
+    } else {
+        statistic(histogram) / 1e9
+    }
 }
 
 fn journey_row((index, fan): (usize, &Fan)) -> JourneyRow {

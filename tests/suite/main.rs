@@ -11,6 +11,7 @@ mod onsale;
 mod plots;
 mod queueing_theory;
 mod report;
+mod robustness;
 mod service;
 mod sweep;
 mod theory;
