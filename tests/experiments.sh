@@ -21,5 +21,7 @@ for exp in experiments/*/*.toml; do
   for f in runs.csv summary.csv paired.csv sweep.json sweep_slo_met.png; do
     [ -s "$out/$name/$f" ] || { echo "FAIL $exp: missing $f"; exit 1; }
   done
+  # The README's answer (direction and ordering) still holds at 2 replications.
+  python3 tests/experiment_answers.py "$out/$name" "$name" || { echo "FAIL $exp: answer"; exit 1; }
   echo "ok  $exp ($(( $(date +%s) - start )) s)"
 done
