@@ -201,3 +201,231 @@ impl WaitingRoom {
         fans
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Span;
+    use crate::model::Duration;
+
+    const SEED: u64 = 11;
+
+    fn room(mode: WaitingRoomMode, outflow_per_min: f64, max_active: Option<u32>) -> WaitingRoom {
+        let spec = WaitingRoomSpec {
+            mode,
+            opens: Duration::from_secs_f64(-1800.0),
+            outflow_per_min,
+            token_ttl: Duration::from_secs_f64(600.0),
+            poll_interval: Duration::from_secs_f64(30.0),
+            capacity_per_s: 20_000.0,
+            adaptive: None,
+            admission: if max_active.is_some() {
+                AdmissionPolicy::Concurrency
+            } else {
+                AdmissionPolicy::Rate
+            },
+            max_active,
+        };
+        WaitingRoom::new(&spec, &Streams::new(SEED, 0))
+    }
+
+    fn before_opening() -> Time {
+        Time::OPENING - Span::from_secs(60)
+    }
+
+    fn after_opening() -> Time {
+        Time::OPENING + Span::from_secs(1)
+    }
+
+    #[test]
+    fn admits_floor_of_outflow_times_seconds_with_the_fractional_carry() {
+        // 100/min = 5/3 per second: after t seconds exactly floor(5t/3) are in,
+        // never one ahead, never one behind (the carry keeps the fraction).
+        let mut room = room(WaitingRoomMode::Fifo, 100.0, None);
+        for fan in 0..10_000 {
+            room.join(after_opening(), fan, 1);
+        }
+        room.open();
+        let mut admitted = 0u64;
+        for t in 1..=600u64 {
+            let batch: Vec<u32> = room.admit_batch().collect();
+            // FIFO: this second's entries are the next ones in arrival order.
+            let expected: Vec<u32> =
+                (admitted as u32..admitted as u32 + batch.len() as u32).collect();
+            assert_eq!(batch, expected, "second {t}");
+            admitted += batch.len() as u64;
+            assert_eq!(admitted, 5 * t / 3, "after {t} s at 100/min");
+            let mut row = Vec::new();
+            room.sample(&mut row);
+            assert_eq!(row[2], batch.len() as f64, "admitted column, second {t}");
+        }
+        assert_eq!(room.entries(), 10_000 - 1000);
+    }
+
+    #[test]
+    fn an_empty_queue_banks_at_most_one_admission() {
+        // 90/min = 1.5 per second. Idle for 100 s, then 1,000 entries: the first
+        // second admits floor(1 + 1.5) = 2, not the 150 an unbounded carry would.
+        let mut room = room(WaitingRoomMode::Fifo, 90.0, None);
+        room.open();
+        for _ in 0..100 {
+            assert_eq!(room.admit_batch().count(), 0);
+        }
+        for fan in 0..1000 {
+            room.join(after_opening(), fan, 1);
+        }
+        assert_eq!(room.admit_batch().count(), 2);
+        // Then 1.5 per second: 1, 2, 1, 2, ...
+        let next: Vec<usize> = (0..4).map(|_| room.admit_batch().count()).collect();
+        assert_eq!(next, vec![2, 1, 2, 1]);
+    }
+
+    #[test]
+    fn set_outflow_changes_the_rate_and_never_goes_below_zero() {
+        let mut room = room(WaitingRoomMode::Fifo, 600.0, None);
+        for fan in 0..1000 {
+            room.join(after_opening(), fan, 1);
+        }
+        room.open();
+        assert_eq!(room.admit_batch().count(), 10);
+        room.set_outflow(120.0);
+        assert_eq!(room.outflow_per_min(), 120.0);
+        assert_eq!(room.admit_batch().count(), 2);
+        room.set_outflow(-50.0);
+        assert_eq!(room.outflow_per_min(), 0.0);
+        assert_eq!(room.admit_batch().count(), 0);
+    }
+
+    fn drain(room: &mut WaitingRoom) -> Vec<u32> {
+        room.set_outflow(1e12);
+        room.admit_batch().collect()
+    }
+
+    #[test]
+    fn the_randomized_pre_queue_is_a_fair_permutation_then_fifo_after_opening() {
+        let n = 1000u32;
+        let mut room = room(WaitingRoomMode::RandomizedPrequeue, 2000.0, None);
+        for fan in 0..n {
+            room.join(before_opening(), fan, 1);
+        }
+        room.open();
+        for fan in n..n + 100 {
+            room.join(after_opening(), fan, 1);
+        }
+        let order = drain(&mut room);
+        let (pre, post) = order.split_at(n as usize);
+        let mut sorted = pre.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(
+            sorted,
+            (0..n).collect::<Vec<_>>(),
+            "seed {SEED}: not a permutation"
+        );
+        assert_eq!(
+            post,
+            (n..n + 100).collect::<Vec<_>>(),
+            "seed {SEED}: not FIFO after the opening"
+        );
+        // Uniform shuffle: E|position − arrival| = (n² − 1)/(3n) ≈ 333. Each
+        // displacement has sd ≈ n/√18 ≈ 236, so the mean of 1,000 has sd ≈ 7.5
+        // (treating them as independent); ±25 is over 3σ. Adjacent swaps or
+        // a partial shuffle land far outside it.
+        let mean = pre
+            .iter()
+            .enumerate()
+            .map(|(position, &fan)| (position as f64 - f64::from(fan)).abs())
+            .sum::<f64>()
+            / f64::from(n);
+        let expected = (f64::from(n).powi(2) - 1.0) / (3.0 * f64::from(n));
+        assert!(
+            (mean - expected).abs() < 25.0,
+            "seed {SEED}: mean displacement {mean}, expected {expected}"
+        );
+    }
+
+    #[test]
+    fn fifo_mode_keeps_the_pre_queue_in_arrival_order_with_one_entry_per_session() {
+        let mut room = room(WaitingRoomMode::Fifo, 2000.0, None);
+        room.join(before_opening(), 7, 3);
+        room.join(before_opening(), 8, 0);
+        room.join(before_opening(), 9, 1);
+        assert_eq!(room.entries(), 5);
+        room.open();
+        room.join(after_opening(), 10, 2);
+        assert_eq!(drain(&mut room), vec![7, 7, 7, 8, 9, 10, 10]);
+        assert!(!room.is_bypassed());
+    }
+
+    #[test]
+    fn the_concurrency_cap_is_never_exceeded_and_each_leaver_lets_one_in() {
+        let cap = 50u32;
+        let mut room = room(WaitingRoomMode::Fifo, 0.0, Some(cap));
+        assert!(room.caps_concurrency());
+        for fan in 0..2000 {
+            room.join(after_opening(), fan, 1);
+        }
+        room.open();
+        let mut rng = Streams::new(SEED, 0).get("test:leavers");
+        let mut next_expected = 0u32;
+        for step in 0..200 {
+            while let Some(fan) = room.admit_next() {
+                assert_eq!(fan, next_expected, "seed {SEED}: FIFO admission");
+                next_expected += 1;
+                room.shopper_entered();
+                assert!(room.active() <= u64::from(cap), "seed {SEED}, step {step}");
+            }
+            // While entries remain, the room is exactly full.
+            if room.entries() > 0 {
+                assert_eq!(room.active(), u64::from(cap), "seed {SEED}, step {step}");
+            }
+            let leavers = rng.random_range(0..=room.active().min(20));
+            for _ in 0..leavers {
+                room.shopper_left();
+            }
+        }
+        assert!(next_expected > cap, "seed {SEED}: leavers were replaced");
+    }
+
+    #[test]
+    fn rate_admission_never_admits_one_by_one() {
+        let mut room = room(WaitingRoomMode::Fifo, 2000.0, None);
+        room.join(after_opening(), 1, 1);
+        room.open();
+        assert!(!room.caps_concurrency());
+        assert_eq!(room.admit_next(), None);
+        assert_eq!(room.entries(), 1);
+    }
+
+    #[test]
+    fn clearing_returns_each_dropped_fan_once_and_polls_follow_the_entries() {
+        let mut room = room(WaitingRoomMode::RandomizedPrequeue, 60.0, None);
+        room.join(before_opening(), 5, 2);
+        room.join(before_opening(), 3, 1);
+        room.open();
+        room.join(after_opening(), 5, 1);
+        let mut row = Vec::new();
+        room.sample(&mut row);
+        // 4 entries polling every 30 s.
+        assert_eq!(row[0], 4.0);
+        assert_eq!(row[3], 4.0 / 30.0);
+        assert_eq!(room.clear(), vec![3, 5]);
+        assert_eq!(room.entries(), 0);
+    }
+
+    #[test]
+    fn waits_sum_the_time_each_fan_spent_before_leaving() {
+        let mut room = room(WaitingRoomMode::Fifo, 60.0, None);
+        room.fan_joined();
+        room.fan_joined();
+        room.fan_left(Time::OPENING + Span::from_secs(30), before_opening());
+        let mut row = Vec::new();
+        room.sample(&mut row);
+        assert_eq!(row[1], 1.0, "one fan still waiting");
+        assert_eq!(room.waits(), (2, 90.0));
+    }
+
+    #[test]
+    fn mode_none_is_bypassed() {
+        assert!(room(WaitingRoomMode::None, 60.0, None).is_bypassed());
+    }
+}
