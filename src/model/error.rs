@@ -7,13 +7,24 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ModelError {
-    /// The file could not be read.
-    #[error("cannot read model file {}: {source}", path.display())]
+    /// The file could not be read. (The OS error is part of the message, not a
+    /// source, so the chain prints it once.)
+    #[error("cannot read model file {}: {reason}", path.display())]
     Read {
         /// The file.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        reason: std::io::Error,
+    },
+    /// The venue file named by `sale.venue.file` could not be read.
+    #[error("cannot read venue file {} (sale.venue.file in {}): {reason}", path.display(), model.display())]
+    ReadVenue {
+        /// The venue file.
+        path: PathBuf,
+        /// The model file naming it.
+        model: PathBuf,
+        /// Why.
+        reason: std::io::Error,
     },
     /// The file is not valid TOML or a field has the wrong type or name.
     #[error("{}: field `{field}`: {message}", path.display())]

@@ -67,9 +67,9 @@ struct KindProbe {
 
 /// Reads, parses and validates the model file at `path`.
 pub fn load(path: &Path) -> Result<LoadedModel, ModelError> {
-    let bytes = std::fs::read(path).map_err(|source| ModelError::Read {
+    let bytes = std::fs::read(path).map_err(|reason| ModelError::Read {
         path: path.to_owned(),
-        source,
+        reason,
     })?;
     let text = String::from_utf8(bytes.clone()).map_err(|error| ModelError::Parse {
         path: path.to_owned(),
@@ -126,10 +126,12 @@ fn load_venue(model_path: &Path, spec: &OnsaleSpec) -> Result<seat_core::VenueSp
         (Some(preset), _) => preset.spec(),
         (None, Some(file)) => {
             let venue_path = model_path.parent().unwrap_or(Path::new(".")).join(file);
-            let text = std::fs::read_to_string(&venue_path).map_err(|source| ModelError::Read {
-                path: venue_path.clone(),
-                source,
-            })?;
+            let text =
+                std::fs::read_to_string(&venue_path).map_err(|reason| ModelError::ReadVenue {
+                    path: venue_path.clone(),
+                    model: model_path.to_owned(),
+                    reason,
+                })?;
             deserialize(&venue_path, &text)?
         }
         (None, None) => unreachable!("validated: preset or file"),

@@ -128,10 +128,10 @@ pub fn load_base(experiment: &Experiment) -> Result<(String, toml::Value), Sweep
         error: Box::new(source),
     };
     let loaded = model::load(&experiment.model_path).map_err(base_error)?;
-    let text = std::fs::read_to_string(&experiment.model_path).map_err(|source| {
+    let text = std::fs::read_to_string(&experiment.model_path).map_err(|reason| {
         base_error(ModelError::Read {
             path: experiment.model_path.clone(),
-            source,
+            reason,
         })
     })?;
     let base = toml::from_str::<toml::Table>(&text).map_err(|error| {

@@ -198,3 +198,35 @@ fn regex_free_horizon(text: &str, horizon: &str) -> String {
         })
         .collect()
 }
+
+/// A missing venue file is named as a venue file (not a "model file"), and the
+/// OS's reason is printed once.
+#[test]
+fn a_missing_venue_file_is_named_as_one_and_the_reason_said_once() {
+    let dir = scratch("robustness-venue");
+    let text = baseline().replacen(
+        "venue = { preset = \"arena\" }",
+        "venue = { file = \"venues/missing.toml\" }",
+        1,
+    );
+    assert!(
+        text.contains("missing.toml"),
+        "baseline names the arena preset"
+    );
+    let path = dir.join("venue.toml");
+    std::fs::write(&path, text).unwrap();
+    let output = sellout(&[
+        "run",
+        path.to_str().unwrap(),
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("cannot read venue file"), "{stderr}");
+    assert!(stderr.contains("sale.venue.file"), "{stderr}");
+    assert_eq!(stderr.matches("No such file").count(), 1, "{stderr}");
+    let output = sellout(&["run", "/nonexistent/model.toml"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.matches("No such file").count(), 1, "{stderr}");
+}
