@@ -188,3 +188,133 @@ impl Inventory {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use seat_core::VenuePreset;
+
+    fn secs(seconds: f64) -> Time {
+        Time::OPENING + Span::from_secs_f64(seconds)
+    }
+
+    /// The 1,000-capacity club: 300 reserved seats, 700 standing.
+    fn inventory(shows: u32, lag_s: i64) -> Inventory {
+        Inventory::new(&VenuePreset::Club.spec(), shows, 4, Span::from_secs(lag_s)).unwrap()
+    }
+
+    #[test]
+    fn a_lagging_replica_shows_taken_seats_until_one_lag_has_passed() {
+        let mut inventory = inventory(1, 2);
+        let request = inventory.request(2, false, false, u64::MAX);
+        let first = inventory.seat_map_pick(secs(0.0), 0, &request).unwrap();
+        inventory
+            .hold_seats(secs(0.5), 0, &first, Span::from_secs(480))
+            .unwrap();
+        // Within the 2 s lag the replica still offers the held seats...
+        assert_eq!(
+            inventory.seat_map_pick(secs(1.999), 0, &request),
+            Some(first.clone())
+        );
+        assert!(matches!(
+            inventory.hold_seats(secs(1.999), 0, &first, Span::from_secs(480)),
+            Err(Refusal::SeatTaken(_))
+        ));
+        // ...and from 2 s on it reads the primary again.
+        let fresh = inventory.seat_map_pick(secs(2.0), 0, &request).unwrap();
+        assert!(
+            fresh.iter().all(|seat| !first.contains(seat)),
+            "{first:?} {fresh:?}"
+        );
+        assert!(
+            inventory
+                .hold_seats(secs(2.0), 0, &fresh, Span::from_secs(480))
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn without_lag_the_map_is_always_current() {
+        let mut inventory = inventory(1, 0);
+        let request = inventory.request(2, false, false, u64::MAX);
+        let first = inventory.seat_map_pick(secs(0.0), 0, &request).unwrap();
+        inventory
+            .hold_seats(secs(0.0), 0, &first, Span::from_secs(480))
+            .unwrap();
+        let next = inventory.seat_map_pick(secs(0.0), 0, &request).unwrap();
+        assert!(next.iter().all(|seat| !first.contains(seat)));
+    }
+
+    #[test]
+    fn a_lag_spike_widens_the_stale_window_and_its_end_restores_it() {
+        let mut inventory = inventory(1, 1);
+        inventory.set_replica_lag(Span::from_secs(10));
+        assert_eq!(inventory.base_replica_lag(), Span::from_secs(1));
+        let request = inventory.request(1, false, false, u64::MAX);
+        let first = inventory.seat_map_pick(secs(0.0), 0, &request).unwrap();
+        inventory
+            .hold_seats(secs(0.1), 0, &first, Span::from_secs(480))
+            .unwrap();
+        assert_eq!(
+            inventory.seat_map_pick(secs(9.0), 0, &request),
+            Some(first.clone())
+        );
+        inventory.set_replica_lag(inventory.base_replica_lag());
+        assert_ne!(inventory.seat_map_pick(secs(9.0), 0, &request), Some(first));
+    }
+
+    #[test]
+    fn general_admission_has_no_seat_map_and_is_held_by_quantity() {
+        let mut inventory = inventory(1, 2);
+        let request = inventory.request(3, true, false, u64::MAX);
+        assert_eq!(inventory.seat_map_pick(secs(0.0), 0, &request), None);
+        let hold = inventory
+            .hold_best(secs(0.0), 0, &request, Span::from_secs(480))
+            .unwrap();
+        assert_eq!(hold.tickets, 3);
+        assert!(hold.seats.as_slice().is_empty(), "GA holds name no seats");
+    }
+
+    #[test]
+    fn unpaid_holds_return_at_the_ttl_and_confirmed_ones_are_sold() {
+        let mut inventory = inventory(2, 2);
+        assert_eq!(inventory.capacity(), 2000);
+        let ttl = Span::from_secs(480);
+        let request = inventory.request(4, false, false, u64::MAX);
+        let unpaid = inventory.hold_best(secs(0.0), 1, &request, ttl).unwrap();
+        let paid = inventory.hold_best(secs(1.0), 1, &request, ttl).unwrap();
+        assert_eq!((inventory.held(), inventory.live_holds()), (8, 2));
+        let order = inventory.confirm(secs(60.0), 1, paid.id.0).unwrap();
+        assert_eq!(inventory.sold(), 4);
+        assert_eq!(inventory.revenue_minor(), paid.total_price_minor);
+        assert!(order.total_price_minor > 0);
+        assert_eq!(inventory.expire(secs(479.999), 1), 0);
+        assert_eq!(inventory.expire(secs(480.0), 1), 4);
+        assert_eq!(inventory.expire(secs(481.0), 0), 0, "show 0 had no holds");
+        assert_eq!((inventory.held(), inventory.free()), (0, 2000 - 4));
+        assert!(matches!(
+            inventory.confirm(secs(481.0), 1, unpaid.id.0),
+            Err(Refusal::HoldExpired(_))
+        ));
+        inventory.check_invariants().unwrap();
+    }
+
+    #[test]
+    fn the_next_show_with_tickets_wraps_around() {
+        let mut inventory = inventory(3, 0);
+        let ttl = Span::from_secs(480);
+        let everything = |inventory: &Inventory, ga: bool| inventory.request(4, ga, true, u64::MAX);
+        // Sell show 1 out, 4 at a time (seats, then standing).
+        let mut t = 0.0;
+        for ga in [false, true] {
+            let request = everything(&inventory, ga);
+            while inventory.hold_best(secs(t), 1, &request, ttl).is_ok() {
+                t += 0.001;
+            }
+        }
+        assert_eq!(inventory.held(), 1000);
+        assert_eq!(inventory.show_with_free_tickets(1), Some(2));
+        assert_eq!(inventory.show_with_free_tickets(0), Some(0));
+        assert_eq!(inventory.show_with_free_tickets(2), Some(2));
+    }
+}
