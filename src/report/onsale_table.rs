@@ -17,13 +17,67 @@ pub(super) fn number(metrics: &Value, key: &str) -> Option<(f64, Option<f64>)> {
     }
 }
 
-/// A metric formatted as `x` or `x ±h`; `-` when absent.
+/// A metric formatted as `x` or `x ±h`; `n/a` when undefined (null or absent).
 pub(super) fn show(metrics: &Value, key: &str, format: fn(f64) -> String) -> String {
+    show_spread(metrics, key, format, format)
+}
+
+/// Like [`show`], with the half-width in its own format: a clock time's
+/// interval is a duration (`T+5m15s ±2.00s`, not `±T+0m02s`).
+fn show_spread(
+    metrics: &Value,
+    key: &str,
+    format: fn(f64) -> String,
+    spread: fn(f64) -> String,
+) -> String {
     match number(metrics, key) {
         Some((value, None)) => format(value),
-        Some((value, Some(half))) => format!("{} ±{}", format(value), format(half)),
-        None => "-".to_owned(),
+        Some((value, Some(half))) => format!("{} ±{}", format(value), spread(half)),
+        None => "n/a".to_owned(),
     }
+}
+
+/// Every error kind with a count, system errors (those in the error rate)
+/// first, so the parts visibly add up to the total.
+fn error_breakdown(metrics: &Value) -> String {
+    const SYSTEM: [&str; 8] = [
+        "timeout",
+        "rejected",
+        "shed",
+        "rate_limited",
+        "unavailable",
+        "server_error",
+        "breaker_open",
+        "payment_timeout",
+    ];
+    const BUSINESS: [&str; 5] = [
+        "seat_taken",
+        "no_tickets",
+        "hold_expired",
+        "payment_declined",
+        "access_denied",
+    ];
+    let list = |kinds: &[&str]| {
+        let present: Vec<String> = kinds
+            .iter()
+            .filter_map(|kind| {
+                let key = format!("errors_{kind}");
+                let (value, _) = number(metrics, &key)?;
+                (value > 0.0)
+                    .then(|| format!("{} {}", kind.replace('_', " "), show(metrics, &key, count)))
+            })
+            .collect();
+        if present.is_empty() {
+            "none".to_owned()
+        } else {
+            present.join(", ")
+        }
+    };
+    format!(
+        "system errors: {}; not in the rate: {}",
+        list(&SYSTEM),
+        list(&BUSINESS)
+    )
 }
 
 fn count(x: f64) -> String {
@@ -55,7 +109,7 @@ pub fn onsale_table(metrics: &Value) -> String {
     let sell_out_line = if sold_out >= 1.0 {
         format!(
             "yes: inventory first hit zero at {}",
-            show(metrics, "first_sold_out_s", clock)
+            show_spread(metrics, "first_sold_out_s", clock, duration)
         )
     } else if sold_out > 0.0 {
         format!("in {} of runs", percent(sold_out))
@@ -64,7 +118,10 @@ pub fn onsale_table(metrics: &Value) -> String {
     };
     let rows = [
         ("sold out", sell_out_line),
-        ("last sale", show(metrics, "last_sale_s", clock)),
+        (
+            "last sale",
+            show_spread(metrics, "last_sale_s", clock, duration),
+        ),
         (
             "tickets sold",
             format!(
@@ -85,12 +142,10 @@ pub fn onsale_table(metrics: &Value) -> String {
         (
             "errors",
             format!(
-                "{} of {} requests (timeouts {}, rejected {}, seat taken {})",
+                "{} of {} requests ({})",
                 show(metrics, "error_rate", percent),
                 get("requests"),
-                get("errors_timeout"),
-                get("errors_rejected"),
-                get("errors_seat_taken")
+                error_breakdown(metrics)
             ),
         ),
         (
@@ -152,4 +207,50 @@ pub fn onsale_table(metrics: &Value) -> String {
     rows.iter()
         .map(|(label, value)| format!("{label:<15} {value}\n"))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// db-failover's case: 13,762 "unavailable" errors made the rate, but the
+    /// line listed only timeouts, rejections and seat-taken.
+    #[test]
+    fn the_error_line_lists_every_kind_and_its_parts_add_up() {
+        let metrics = json!({
+            "error_rate": 0.0458, "requests": 300_524.0,
+            "errors_timeout": 34.0, "errors_rejected": 0.0, "errors_unavailable": 13_762.0,
+            "errors_seat_taken": 3_436.0, "errors_no_tickets": 12.0,
+        });
+        let table = onsale_table(&metrics);
+        let line = table.lines().find(|l| l.starts_with("errors")).unwrap();
+        assert!(line.contains("timeout 34"), "{line}");
+        assert!(line.contains("unavailable 13762"), "{line}");
+        assert!(
+            line.contains("not in the rate: seat taken 3436, no tickets 12"),
+            "{line}"
+        );
+        assert!(
+            !line.contains("rejected"),
+            "zero counts are left out: {line}"
+        );
+        // The system errors listed are the rate's numerator: (34 + 13,762) / 300,524.
+        assert!(((34.0 + 13_762.0) / 300_524.0 - 0.0458f64).abs() < 1e-3);
+    }
+
+    #[test]
+    fn clock_intervals_are_durations_and_undefined_is_n_a() {
+        let metrics = json!({
+            "sold_out": { "mean": 1.0, "ci95": [1.0, 1.0] },
+            "first_sold_out_s": { "mean": 315.0, "ci95": [313.0, 317.0] },
+            "last_sale_s": null,
+        });
+        let table = onsale_table(&metrics);
+        assert!(table.contains("T+5m15s ±2.00s"), "{table}");
+        assert!(!table.contains("±T+"), "{table}");
+        let last = table.lines().find(|l| l.starts_with("last sale")).unwrap();
+        assert!(last.ends_with("n/a"), "{last}");
+    }
 }
