@@ -157,4 +157,91 @@ mod tests {
         assert_eq!(unit_hash(42, 7), unit_hash(42, 7));
         assert_ne!(unit_hash(42, 7), unit_hash(43, 7));
     }
+
+    use crate::model::{DistributionSpec, Duration};
+    use crate::onsale::request::Endpoint;
+
+    const SEED: u64 = 29;
+
+    fn check(bot_valid_share: f64) -> AccessCheck {
+        AccessCheck::new(
+            &AccessCheckSpec {
+                workers: 2,
+                queue: 2,
+                service: DistributionSpec::Det {
+                    value: Duration::from_secs_f64(0.05),
+                },
+                bot_valid_share,
+            },
+            &Streams::new(SEED, 0),
+        )
+    }
+
+    fn request(fan: u32) -> Request {
+        Request {
+            fan,
+            sequence: 1,
+            endpoint: Endpoint::AccessCode,
+            hop: 0,
+            timed: true,
+            issued: Time::OPENING,
+            stage_arrived: Time::OPENING,
+        }
+    }
+
+    #[test]
+    fn workers_then_a_bounded_queue_then_503s() {
+        let mut check = check(0.0);
+        let ms = |ms: i64| Span(ms * 1_000_000);
+        let t = Time::OPENING;
+        assert_eq!(check.arrive(t, request(0)), CheckEntry::Started(ms(50)));
+        assert_eq!(check.arrive(t, request(1)), CheckEntry::Started(ms(50)));
+        assert_eq!(check.arrive(t, request(2)), CheckEntry::Queued);
+        assert_eq!(check.arrive(t, request(3)), CheckEntry::Queued);
+        assert_eq!(
+            check.arrive(t, request(4)),
+            CheckEntry::Refused(ErrorKind::Rejected)
+        );
+        check.set_added_latency(ms(100));
+        let (next, valid) = check.finish(t + ms(50), &request(0), false);
+        assert!(valid, "a fan's code is always valid");
+        assert_eq!(next.map(|(r, d)| (r.fan, d)), Some((2, ms(150))));
+        let mut row = Vec::new();
+        check.sample(&mut row);
+        assert_eq!(row, vec![2.0, 1.0, 1.0, 1.0, 0.0]);
+        // One more worker starts the last waiter.
+        assert_eq!(check.resize(t + ms(60), 3).len(), 1);
+        assert_eq!(check.workers(), 2);
+    }
+
+    #[test]
+    fn bots_pass_at_their_valid_share_and_keep_their_verdict() {
+        let mut check = check(0.2);
+        let n = 20_000u32;
+        let verdicts: Vec<bool> = (0..n)
+            .map(|bot| {
+                check.arrive(Time::OPENING, request(bot));
+                check.finish(Time::OPENING, &request(bot), true).1
+            })
+            .collect();
+        let valid = verdicts.iter().filter(|v| **v).count() as f64;
+        // Binomial(20,000, 0.2): 3σ = 3 √(n p (1 − p)) ≈ 170.
+        let sigma = (f64::from(n) * 0.2 * 0.8).sqrt();
+        assert!(
+            (valid - 0.2 * f64::from(n)).abs() < 3.0 * sigma,
+            "seed {SEED}: {valid} of {n}"
+        );
+        for bot in 0..100 {
+            check.arrive(Time::OPENING, request(bot));
+            let again = check.finish(Time::OPENING, &request(bot), true).1;
+            assert_eq!(again, verdicts[bot as usize], "seed {SEED}: bot {bot}");
+        }
+        let mut row = Vec::new();
+        check.sample(&mut row);
+        assert_eq!(row[3], f64::from(n) + 100.0);
+        assert_eq!(
+            row[4],
+            f64::from(n) + 100.0 - valid - verdicts[..100].iter().filter(|v| **v).count() as f64
+        );
+    }
 }

@@ -275,4 +275,57 @@ mod tests {
         cache.set_down(false);
         assert_eq!(cache.lookup(at(12), 4, request(0)), Lookup::Fetch);
     }
+
+    #[test]
+    fn evicts_the_oldest_filled_idle_entry_never_one_being_fetched() {
+        // Capacity 2. Key 1 is filled first, key 2 second; key 3 is mid-fetch
+        // when key 4 fills, so key 1 (the oldest filled) must go, then key 2.
+        let mut cache = cache(true);
+        for (key, t) in [(1, 0), (2, 10)] {
+            cache.lookup(at(t), key, request(0));
+            cache.fetched(at(t), key, true);
+        }
+        assert_eq!(cache.lookup(at(20), 3, request(0)), Lookup::Fetch);
+        cache.lookup(at(30), 4, request(0));
+        cache.fetched(at(30), 4, true);
+        assert!(
+            cache.entries.contains_key(&3),
+            "an entry being fetched stays"
+        );
+        assert!(!cache.entries.contains_key(&1), "the oldest filled goes");
+        assert!(!cache.entries.contains_key(&2));
+        assert!(matches!(
+            cache.lookup(at(40), 4, request(0)),
+            Lookup::Hit(_)
+        ));
+        cache.fetched(at(50), 3, true);
+        assert_eq!(cache.entries.len(), 2);
+        assert!(matches!(
+            cache.lookup(at(60), 3, request(0)),
+            Lookup::Hit(_)
+        ));
+    }
+
+    #[test]
+    fn a_refetch_after_the_ttl_restarts_it_and_counts_go_per_second() {
+        let mut cache = cache(false);
+        cache.lookup(at(0), 1, request(0));
+        cache.fetched(at(0), 1, true);
+        assert_eq!(cache.lookup(at(2000), 1, request(1)), Lookup::Fetch);
+        assert_eq!(cache.lookup(at(2001), 1, request(2)), Lookup::Fetch);
+        cache.fetched(at(2500), 1, true);
+        // Fresh from the refill at 2.5 s until 4.5 s.
+        assert_eq!(
+            cache.lookup(at(4499), 1, request(3)),
+            Lookup::Hit(Span(1_000_000))
+        );
+        assert_eq!(cache.lookup(at(4500), 1, request(4)), Lookup::Fetch);
+        let mut row = Vec::new();
+        cache.sample(&mut row);
+        assert_eq!(row, vec![1.0, 4.0, 0.0]);
+        cache.lookup(at(5000), 2, request(5));
+        cache.sample(&mut row);
+        assert_eq!(&row[3..], &[0.0, 1.0, 0.0]);
+        assert_eq!(cache.peak_fetches_per_s(), 4);
+    }
 }

@@ -148,4 +148,26 @@ mod tests {
             PaymentResult::Failed
         );
     }
+
+    #[test]
+    fn a_call_at_exactly_the_timeout_answers_and_a_timeout_is_never_a_decline() {
+        let mut provider = provider(30.0, 1.0);
+        let (delay, event) = provider.call(request(), false);
+        assert_eq!(
+            (delay, result(event)),
+            (Span::from_secs(30), PaymentResult::Declined)
+        );
+        provider.set_added_latency(Span(1));
+        let (delay, event) = provider.call(request(), true);
+        assert_eq!(
+            (delay, result(event)),
+            (Span::from_secs(30), PaymentResult::TimedOut)
+        );
+        // A brownout's failure wins over a decline.
+        provider.set_added_latency(Span::ZERO);
+        assert_eq!(
+            result(provider.call(request(), true).1),
+            PaymentResult::Failed
+        );
+    }
 }
