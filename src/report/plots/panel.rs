@@ -111,7 +111,7 @@ fn finish<DB: DrawingBackend, Y: Ranged<ValueType = f64> + ValueFormatter<f64>>(
 ) -> Result<(), PlotError> {
     chart
         .configure_mesh()
-        .x_labels(10)
+        .x_labels(6)
         .y_labels(6)
         .x_label_formatter(&|minutes| tick_label(*minutes))
         .y_label_formatter(y_format)
