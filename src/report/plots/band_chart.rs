@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use super::PlotError;
 use super::figure::{Figure, Target};
 use super::font::FAMILY;
-use super::panel::{LABEL_PX, TITLE_PX, compact};
+use super::panel::{LABEL_PX, TITLE_PX, compact, draw_title};
 
 /// Height of one line of the legend.
 const LEGEND_ROW_PX: u32 = LABEL_PX + 10;
@@ -137,11 +137,7 @@ impl BandChart {
         area: &DrawingArea<DB, Shift>,
         legend: &[(i32, u32)],
     ) -> Result<(), PlotError> {
-        let title = (FAMILY, TITLE_PX)
-            .into_font()
-            .style(FontStyle::Bold)
-            .into_text_style(area);
-        area.draw_text(&self.title, &title, (4, 0))?;
+        draw_title(area, &self.title, (4, 0))?;
         let text = (FAMILY, LABEL_PX).into_text_style(area);
         for (series, &(x, row)) in self.series.iter().zip(legend) {
             let y = TITLE_PX as i32 + 12 + (row * LEGEND_ROW_PX) as i32;

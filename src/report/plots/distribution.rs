@@ -9,7 +9,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::PlotError;
 use super::figure::{Figure, Target};
 use super::font::FAMILY;
-use super::panel::{LABEL_PX, TITLE_PX};
+use super::panel::{LABEL_PX, TITLE_PX, draw_title};
 use super::time_label::tick_label;
 
 /// One row of the chart.
@@ -44,11 +44,7 @@ impl Figure for Distribution {
         root: &DrawingArea<DB, Shift>,
         _: Target,
     ) -> Result<(), PlotError> {
-        let title = (FAMILY, TITLE_PX)
-            .into_font()
-            .style(FontStyle::Bold)
-            .into_text_style(root);
-        root.draw_text(&self.title, &title, (16, 12))?;
+        draw_title(root, &self.title, (16, 12))?;
         let body = root.margin(TITLE_PX + 36, 16, 16, 24);
         let rows = self.groups.len().max(1) as f64;
         let label_style = (FAMILY, LABEL_PX)

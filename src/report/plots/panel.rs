@@ -155,13 +155,26 @@ fn finish<DB: DrawingBackend, Y: Ranged<ValueType = f64> + ValueFormatter<f64>>(
     Ok(())
 }
 
+/// A chart's or panel's title in bold at `at`, the same on every figure.
+pub fn draw_title<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    at: (i32, i32),
+) -> Result<(), PlotError> {
+    let style = (FAMILY, TITLE_PX)
+        .into_font()
+        .style(FontStyle::Bold)
+        .into_text_style(area);
+    area.draw_text(title, &style, at)?;
+    Ok(())
+}
+
 /// Title on the first row, then a legend: a short stroke and the label per line.
 fn draw_head<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     panel: &Panel,
 ) -> Result<(), PlotError> {
-    let title = (FAMILY, TITLE_PX).into_font().style(FontStyle::Bold);
-    area.draw_text(&panel.title, &title.into_text_style(area), (4, 0))?;
+    draw_title(area, &panel.title, (4, 0))?;
     let label_style = (FAMILY, LABEL_PX).into_text_style(area);
     let y = TITLE_PX as i32 + 8;
     let mut x = 6;

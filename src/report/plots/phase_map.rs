@@ -9,7 +9,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::PlotError;
 use super::figure::{Figure, Target};
 use super::font::FAMILY;
-use super::panel::{LABEL_PX, TITLE_PX};
+use super::panel::{LABEL_PX, TITLE_PX, draw_title};
 
 /// One cell: its column and row (indices into the axis values) and its mean.
 #[derive(Clone, Copy, Debug)]
@@ -82,11 +82,7 @@ impl Figure for PhaseMap {
     ) -> Result<(), PlotError> {
         let area = root.margin(12, 12, 16, 24);
         let (head, body) = area.split_vertically(TITLE_PX + LABEL_PX + 28);
-        let title = (FAMILY, TITLE_PX)
-            .into_font()
-            .style(FontStyle::Bold)
-            .into_text_style(&head);
-        head.draw_text(&self.title, &title, (4, 0))?;
+        draw_title(&head, &self.title, (4, 0))?;
         let scale = format!(
             "colour: pale = {}, dark = {}; n/a = undefined in every run",
             Self::label(self.bounds.0),
