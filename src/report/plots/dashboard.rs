@@ -162,21 +162,44 @@ fn key(incidents: &[Incident]) -> Vec<(String, RGBColor)> {
         .collect()
 }
 
+/// Windows and markers closer than about a pixel are drawn once: a random
+/// fault every second for an hour is thousands of incidents but one band, and
+/// drawing each would make a 60 MB SVG.
 fn overlay(incidents: &[Incident], end_s: f64, x: &Range<f64>) -> Overlay {
     let inside = |minutes: f64| x.start <= minutes && minutes <= x.end;
+    let pixel = (x.end - x.start) / PIXELS_PER_AXIS;
+    let mut windows: Vec<(f64, f64)> = fault_windows(incidents, end_s)
+        .iter()
+        .map(|window| (window.start_s / 60.0, window.end_s / 60.0))
+        .map(|(start, end)| (start.max(x.start), end.min(x.end)))
+        .filter(|(start, end)| start < end)
+        .collect();
+    windows.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut markers: Vec<(f64, RGBColor)> = incidents
+        .iter()
+        .filter_map(|incident| Some((incident.t_s / 60.0, palette::marker(incident.kind)?)))
+        .filter(|&(at, _)| inside(at))
+        .collect();
+    markers.dedup_by(|later, earlier| later.1 == earlier.1 && later.0 - earlier.0 < pixel);
     Overlay {
-        windows: fault_windows(incidents, end_s)
-            .iter()
-            .map(|window| (window.start_s / 60.0, window.end_s / 60.0))
-            .map(|(start, end)| (start.max(x.start), end.min(x.end)))
-            .filter(|(start, end)| start < end)
-            .collect(),
-        markers: incidents
-            .iter()
-            .filter_map(|incident| Some((incident.t_s / 60.0, palette::marker(incident.kind)?)))
-            .filter(|&(at, _)| inside(at))
-            .collect(),
+        windows: union(windows, pixel),
+        markers,
     }
+}
+
+/// About the width of a panel's plotting area, in pixels.
+const PIXELS_PER_AXIS: f64 = 1000.0;
+
+/// Merges windows (sorted by start) that overlap or are less than `gap` apart.
+fn union(windows: Vec<(f64, f64)>, gap: f64) -> Vec<(f64, f64)> {
+    let mut merged: Vec<(f64, f64)> = Vec::with_capacity(windows.len());
+    for (start, end) in windows {
+        match merged.last_mut() {
+            Some(last) if start - last.1 < gap => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
 }
 
 /// The panels, in reading order; a panel whose columns are all missing is left out.
@@ -364,6 +387,13 @@ fn bucketed(t_s: &[f64], values: &[f64], bucket: usize, reduce: Reduce) -> Vec<(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn windows_closer_than_the_gap_merge_and_distant_ones_stay_apart() {
+        let windows = vec![(0.0, 1.0), (0.5, 2.0), (2.05, 3.0), (5.0, 6.0)];
+        assert_eq!(union(windows, 0.1), vec![(0.0, 3.0), (5.0, 6.0)]);
+        assert_eq!(union(vec![(0.0, 1.0), (1.2, 2.0)], 0.1).len(), 2);
+    }
 
     #[test]
     fn buckets_average_rates_and_keep_latency_spikes() {

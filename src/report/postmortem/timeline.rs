@@ -49,20 +49,48 @@ pub fn timeline(facts: &Facts, series: &Timeseries, incidents: &[Incident]) -> V
     events
 }
 
-/// Table rows: time, event, component, detail, source.
+/// Fault rows the table lists before it summarises the rest: random faults
+/// with a short MTBF make tens of thousands, which no reader scans and which
+/// made a 70 MB page. Every other event is always listed.
+pub const MAX_FAULT_ROWS: usize = 100;
+
+/// Table rows: time, event, component, detail, source. Fault starts and ends
+/// past [`MAX_FAULT_ROWS`] are left out and counted in a last row.
 pub fn rows(events: &[Event]) -> Vec<Vec<String>> {
-    events
-        .iter()
-        .map(|event| {
-            vec![
-                clock_label(event.t_s),
-                event.what.clone(),
-                event.component.clone(),
-                event.detail.clone(),
-                format!("`{}`", event.source),
-            ]
-        })
-        .collect()
+    let is_fault = |event: &Event| {
+        event.what == IncidentKind::FaultStart.title()
+            || event.what == IncidentKind::FaultEnd.title()
+    };
+    let mut faults_listed = 0;
+    let mut rows = Vec::new();
+    for event in events {
+        if is_fault(event) {
+            faults_listed += 1;
+            if faults_listed > MAX_FAULT_ROWS {
+                continue;
+            }
+        }
+        rows.push(vec![
+            clock_label(event.t_s),
+            event.what.clone(),
+            event.component.clone(),
+            event.detail.clone(),
+            format!("`{}`", event.source),
+        ]);
+    }
+    if faults_listed > MAX_FAULT_ROWS {
+        rows.push(vec![
+            String::new(),
+            format!(
+                "{} more fault starts and ends",
+                faults_listed - MAX_FAULT_ROWS
+            ),
+            String::new(),
+            format!("the first {MAX_FAULT_ROWS} are listed; every one is in incidents.csv"),
+            "`incidents.csv`".to_owned(),
+        ]);
+    }
+    rows
 }
 
 /// A `timeseries.csv` row covers the second that ends at `t_s`, so events
@@ -182,4 +210,50 @@ pub fn peak(series: &Timeseries, column: &str) -> Option<(usize, f64)> {
                 _ => Some((index, value)),
             },
         )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(t_s: f64, kind: IncidentKind) -> Event {
+        Event {
+            t_s,
+            what: kind.title().to_owned(),
+            component: "app".to_owned(),
+            detail: String::new(),
+            source: "incidents.csv",
+        }
+    }
+
+    #[test]
+    fn faults_past_the_cap_are_counted_and_other_events_all_listed() {
+        let mut events: Vec<Event> = (0..300)
+            .flat_map(|i| {
+                let t = i as f64 * 2.0;
+                [
+                    event(t, IncidentKind::FaultStart),
+                    event(t + 1.0, IncidentKind::FaultEnd),
+                ]
+            })
+            .collect();
+        events.push(event(599.5, IncidentKind::SoldOut));
+        let rows = rows(&events);
+        // 100 fault rows, the sell-out after them, and the summary row.
+        assert_eq!(rows.len(), MAX_FAULT_ROWS + 2);
+        assert_eq!(rows[MAX_FAULT_ROWS][1], "Sold out");
+        assert_eq!(
+            rows[MAX_FAULT_ROWS + 1][1],
+            "500 more fault starts and ends"
+        );
+    }
+
+    #[test]
+    fn a_few_faults_are_listed_without_a_summary() {
+        let events = vec![
+            event(1.0, IncidentKind::FaultStart),
+            event(2.0, IncidentKind::FaultEnd),
+        ];
+        assert_eq!(rows(&events).len(), 2);
+    }
 }
