@@ -19,6 +19,8 @@ macro_rules! say_raw {
 }
 
 mod bench;
+mod budget;
+mod check;
 mod merge;
 mod output;
 mod plan;
@@ -64,6 +66,9 @@ enum Command {
     Merge(merge::MergeArgs),
     /// Find the smallest value of the experiment's [plan] parameter that meets its SLO in ≥ 95% of replications.
     Plan(plan::PlanArgs),
+    /// Validate a model or experiment file without running it, and print the
+    /// estimated events, peak memory and run time.
+    Check(check::CheckArgs),
     /// Draw the dashboard and write the postmortem (Markdown and self-contained HTML) of an on-sale run's output directory.
     Report(report::ReportArgs),
 }
@@ -78,5 +83,6 @@ pub fn run() -> Result<()> {
         Command::Merge(args) => merge::merge(args),
         Command::Plan(args) => plan::run_plan(args),
         Command::Report(args) => report::report(args),
+        Command::Check(args) => check::check(args),
     }
 }

@@ -20,7 +20,9 @@ pub use distribution::DistributionSpec;
 pub use duration::{DURATION_FORMAT, Duration, parse_duration};
 pub use error::{Invalid, ModelError};
 pub use fault::{Component, FaultKind, FaultSpec, RandomFaultSpec};
-pub use load::{LoadedModel, ModelSpec, OnsaleModel, deserialize_toml, load, parse};
+pub use load::{
+    LoadedModel, MAX_INPUT_BYTES, ModelSpec, OnsaleModel, deserialize_toml, load, parse, read_input,
+};
 pub use network::{NetworkSpec, RouteSpec, SourceSpec, StationSpec};
 pub use onsale::{
     AccessCheckSpec, AdmissionPolicy, AppSpec, BotSpec, CacheSpec, CdnSpec, DatabaseSpec,

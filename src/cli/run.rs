@@ -37,6 +37,10 @@ pub struct RunArgs {
     /// On-sale models: also write journeys.csv, one row per fan or bot (replication 0).
     #[arg(long)]
     journeys: bool,
+    /// Refuse to start when the estimated peak memory exceeds this (512M, 4G, ...)
+    /// [default: the memory available to this process].
+    #[arg(long, value_parser = super::budget::parse_size)]
+    max_memory: Option<u64>,
 }
 
 pub fn run_model(args: RunArgs) -> Result<()> {
@@ -70,6 +74,13 @@ pub fn run_model(args: RunArgs) -> Result<()> {
             .into());
         }
     }
+    super::budget::preflight(
+        &args.model.display().to_string(),
+        &super::budget::as_run(&loaded.spec, args.scale),
+        args.journeys,
+        args.replications,
+        args.max_memory,
+    )?;
     prepare_output_dir(&out_dir)?;
     say!(
         "{} — seed {}, {} replication(s)",

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::Args;
 
+use super::budget::point_label;
 use super::output::{progress_bar, write_output};
 use crate::statistics::estimate;
 use crate::sweep::execute::tasks;
@@ -28,6 +29,10 @@ pub struct SweepArgs {
     /// e.g. --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT; combine with `sellout merge`.
     #[arg(long, value_name = "K/N")]
     shard: Option<Shard>,
+    /// Refuse to start when the largest point's estimated peak memory, times
+    /// the threads, exceeds this (512M, 4G, ...) [default: the memory available].
+    #[arg(long, value_parser = super::budget::parse_size)]
+    max_memory: Option<u64>,
 }
 
 /// The thread pool of --threads, or the global one.
@@ -60,6 +65,15 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
         .copied()
         .collect();
     let pool = pool(args.threads)?;
+    super::budget::preflight_sweep(
+        &args.experiment.display().to_string(),
+        sweep
+            .points
+            .iter()
+            .map(|point| (point_label(&point.info), &point.spec)),
+        pool.current_num_threads(),
+        args.max_memory,
+    )?;
     announce(
         &sweep,
         args.shard,

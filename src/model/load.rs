@@ -67,7 +67,7 @@ struct KindProbe {
 
 /// Reads, parses and validates the model file at `path`.
 pub fn load(path: &Path) -> Result<LoadedModel, ModelError> {
-    let bytes = std::fs::read(path).map_err(|reason| ModelError::Read {
+    let bytes = read_input(path).map_err(|reason| ModelError::Read {
         path: path.to_owned(),
         reason,
     })?;
@@ -126,12 +126,15 @@ fn load_venue(model_path: &Path, spec: &OnsaleSpec) -> Result<seat_core::VenueSp
         (Some(preset), _) => preset.spec(),
         (None, Some(file)) => {
             let venue_path = model_path.parent().unwrap_or(Path::new(".")).join(file);
-            let text =
-                std::fs::read_to_string(&venue_path).map_err(|reason| ModelError::ReadVenue {
-                    path: venue_path.clone(),
-                    model: model_path.to_owned(),
-                    reason,
-                })?;
+            let read_error = |reason| ModelError::ReadVenue {
+                path: venue_path.clone(),
+                model: model_path.to_owned(),
+                reason,
+            };
+            let bytes = read_input(&venue_path).map_err(read_error)?;
+            let text = String::from_utf8(bytes).map_err(|error| {
+                read_error(std::io::Error::new(std::io::ErrorKind::InvalidData, error))
+            })?;
             deserialize(&venue_path, &text)?
         }
         (None, None) => unreachable!("validated: preset or file"),
@@ -145,6 +148,32 @@ fn load_venue(model_path: &Path, spec: &OnsaleSpec) -> Result<seat_core::VenueSp
         ),
     })?;
     Ok(venue_spec)
+}
+
+/// The largest model, venue or experiment file read: the shipped ones are a
+/// few KB, so anything near this is a wrong path (a log, a disk image,
+/// `/dev/zero`), refused before it fills memory.
+pub const MAX_INPUT_BYTES: u64 = 16 << 20;
+
+/// Reads a user's input file, refusing one larger than [`MAX_INPUT_BYTES`].
+/// The read itself is bounded, so a device or pipe with no length cannot
+/// exhaust memory either.
+pub fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "larger than {} MiB; input files are a few KB, so this is probably the wrong path",
+                MAX_INPUT_BYTES >> 20
+            ),
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Deserializes TOML text; an error comes as (field path, message with line and column).

@@ -140,7 +140,7 @@ pub struct Experiment {
 
 /// Reads and validates an experiment file.
 pub fn load(path: &Path) -> Result<Experiment, SweepError> {
-    let bytes = std::fs::read(path).map_err(|error| SweepError::Read {
+    let bytes = crate::model::read_input(path).map_err(|error| SweepError::Read {
         path: path.to_owned(),
         error,
     })?;

@@ -6,6 +6,7 @@ mod contention;
 mod determinism;
 mod failures;
 mod features;
+mod memory;
 mod model_errors;
 mod onsale;
 mod plots;
