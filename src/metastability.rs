@@ -74,13 +74,10 @@ pub fn assess(
     let before = mean(&goodput[start.saturating_sub(BASELINE_S).min(before_end)..before_end]);
     let during = mean(&goodput[start.min(end)..end]);
     let after = mean(&goodput[goodput.len().saturating_sub(BASELINE_S)..]);
-    let smoothed = |values: &[f64], t: usize| mean(&values[t + 1 - SMOOTHING_S..=t]);
-    let healthy = |t: usize| {
-        let level = smoothed(goodput, t);
-        let asked = (1.0 - TOLERANCE) * smoothed(offered, t);
-        match reference {
-            Reference::Offered => level >= asked,
-            Reference::BaselineOrOffered => level >= (1.0 - TOLERANCE) * before || level >= asked,
+    let healthy = |t: usize| match reference {
+        Reference::Offered => keeps_up(goodput, offered, t),
+        Reference::BaselineOrOffered => {
+            smoothed(goodput, t) >= (1.0 - TOLERANCE) * before || keeps_up(goodput, offered, t)
         }
     };
     let first = (end.max(SMOOTHING_S - 1)..goodput.len().saturating_sub(HOLD_S))
@@ -96,6 +93,24 @@ pub fn assess(
             .filter(|_| before > 0.0)
             .map_or(f64::NAN, |t| (t as f64 + 1.0 - trigger.1).max(0.0)),
     }
+}
+
+/// The 5-second moving average ending at second `t` (`t ≥ SMOOTHING_S - 1`).
+fn smoothed(values: &[f64], t: usize) -> f64 {
+    mean(&values[t + 1 - SMOOTHING_S..=t])
+}
+
+/// Whether the 5-second average of goodput at second `t` is within 10% of the offered load's.
+fn keeps_up(goodput: &[f64], offered: &[f64], t: usize) -> bool {
+    smoothed(goodput, t) >= (1.0 - TOLERANCE) * smoothed(offered, t)
+}
+
+/// The first second from `from` on whose 5-second average of goodput falls
+/// more than 10% below the offered load's: the breach the recovery verdict
+/// waits to see undone. `None` if goodput keeps up to the end.
+pub fn first_shortfall(goodput: &[f64], offered: &[f64], from: usize) -> Option<usize> {
+    let seconds = goodput.len().min(offered.len());
+    (from.max(SMOOTHING_S - 1)..seconds).find(|&t| !keeps_up(goodput, offered, t))
 }
 
 /// All verdicts as one number: 1 if every trigger recovered, 0 if one never did,
@@ -154,6 +169,17 @@ mod tests {
         assert!(verdict.recovery_s.is_nan());
         assert!(all_recovered(&[verdict]).is_nan());
         assert!(all_recovered(&[]).is_nan());
+    }
+
+    #[test]
+    fn the_shortfall_is_the_first_unhealthy_5_second_average() {
+        let offered = vec![100.0; 100];
+        let mut goodput = vec![100.0; 100];
+        goodput[60..70].iter_mut().for_each(|g| *g = 0.0);
+        // 5-s means: second 60 is 80 (unhealthy at < 90).
+        assert_eq!(first_shortfall(&goodput, &offered, 50), Some(60));
+        assert_eq!(first_shortfall(&goodput, &offered, 80), None);
+        assert_eq!(first_shortfall(&goodput, &offered, 500), None);
     }
 
     /// A load cut: offered falls from 100 to 20 after a collapse. Goodput back

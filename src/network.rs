@@ -3,6 +3,8 @@
 //! validation bench (M/M/c, Jackson networks) and the pattern the on-sale
 //! components follow.
 
+mod timeseries;
+
 use rand::RngExt;
 use serde::Serialize;
 
@@ -10,6 +12,9 @@ use crate::engine::{Limits, Model, Rng, Scheduler, Simulation, Stop, StopError, 
 use crate::model::NetworkSpec;
 use crate::queueing::{Admission, Routing, Station, StationReport};
 use crate::sampler::Sampler;
+use timeseries::{Levels, Recorder};
+
+pub use timeseries::NetworkTimeseries;
 
 /// Events of the network model.
 #[derive(Clone, Copy, Debug)]
@@ -44,6 +49,8 @@ struct Node {
 pub struct Network {
     sources: Vec<Source>,
     nodes: Vec<Node>,
+    /// Rows for `timeseries.csv`, when the run records them.
+    recorder: Option<Recorder>,
 }
 
 /// The outcome of one run.
@@ -55,6 +62,9 @@ pub struct NetworkReport {
     pub events: u64,
     /// Per station, in model-file order: (name, report).
     pub stations: Vec<(String, StationReport)>,
+    /// Per-interval rows, from [`run_recorded`]; empty from [`run`].
+    #[serde(skip)]
+    pub timeseries: NetworkTimeseries,
 }
 
 impl Network {
@@ -93,7 +103,26 @@ impl Network {
                 routing_rng: streams.get(&format!("station:{}:routing", station.name)),
             })
             .collect();
-        Network { sources, nodes }
+        Network {
+            sources,
+            nodes,
+            recorder: None,
+        }
+    }
+
+    /// Records `timeseries.csv` rows over a run of `horizon`.
+    pub fn record(&mut self, horizon: crate::engine::Span) {
+        let servers = self.nodes.iter().map(|node| node.station.servers());
+        self.recorder = Some(Recorder::new(horizon, servers));
+    }
+
+    /// Station `index`'s levels now.
+    fn levels(nodes: &[Node], index: usize) -> Levels {
+        let station = &nodes[index].station;
+        Levels {
+            waiting: station.queue_len(),
+            busy: station.busy(),
+        }
     }
 
     /// Schedules each source's first arrival.
@@ -125,6 +154,10 @@ impl Network {
     }
 
     fn arrive(&mut self, now: Time, index: usize, scheduler: &mut Scheduler<NetworkEvent>) {
+        if let Some(recorder) = &mut self.recorder {
+            recorder.on_arrival(index);
+            recorder.on_change(index, now, Network::levels(&self.nodes, index));
+        }
         let node = &mut self.nodes[index];
         if let Admission::Serve(()) = node.station.arrive(now, ()) {
             let service = node.service.sample(&mut node.service_rng);
@@ -145,6 +178,9 @@ impl Network {
         arrived: Time,
         scheduler: &mut Scheduler<NetworkEvent>,
     ) {
+        if let Some(recorder) = &mut self.recorder {
+            recorder.on_change(index, now, Network::levels(&self.nodes, index));
+        }
         let node = &mut self.nodes[index];
         if let Some(next) = node.station.depart(now, arrived) {
             let service = node.service.sample(&mut node.service_rng);
@@ -165,8 +201,16 @@ impl Network {
         }
     }
 
-    /// Per-station reports for a run that ended at `end`.
-    pub fn report(&self, spec: &NetworkSpec, end: Time, events: u64) -> NetworkReport {
+    /// Per-station reports for a run that ended at `end`, with the recorded rows.
+    pub fn report(&mut self, spec: &NetworkSpec, end: Time, events: u64) -> NetworkReport {
+        let names = spec.stations.iter().map(|s| s.name.clone()).collect();
+        let nodes = &self.nodes;
+        let timeseries = self
+            .recorder
+            .take()
+            .map_or_else(NetworkTimeseries::default, |r| {
+                r.finish(end, names, |index| Network::levels(nodes, index))
+            });
         let stations = spec
             .stations
             .iter()
@@ -182,6 +226,7 @@ impl Network {
             end_s: end.as_secs_f64(),
             events,
             stations,
+            timeseries,
         }
     }
 }
@@ -196,6 +241,10 @@ impl Model for Network {
         event: NetworkEvent,
         scheduler: &mut Scheduler<NetworkEvent>,
     ) {
+        if let Some(recorder) = &mut self.recorder {
+            let nodes = &self.nodes;
+            recorder.advance(now, |index| Network::levels(nodes, index));
+        }
         match event {
             NetworkEvent::SourceEmits(source) => {
                 self.on_source_emits(now, source as usize, scheduler)
@@ -209,7 +258,23 @@ impl Model for Network {
 
 /// Runs one replication of a validated network model.
 pub fn run(spec: &NetworkSpec, streams: &Streams) -> Result<NetworkReport, StopError> {
+    simulate(spec, streams, false)
+}
+
+/// [`run`], also recording the rows of `timeseries.csv` (same draws, same results).
+pub fn run_recorded(spec: &NetworkSpec, streams: &Streams) -> Result<NetworkReport, StopError> {
+    simulate(spec, streams, true)
+}
+
+fn simulate(
+    spec: &NetworkSpec,
+    streams: &Streams,
+    timeseries: bool,
+) -> Result<NetworkReport, StopError> {
     let mut network = Network::new(spec, streams);
+    if timeseries {
+        network.record(spec.horizon.span());
+    }
     let mut simulation = Simulation::new(Time::OPENING);
     network.start(simulation.scheduler());
     let limits = Limits {

@@ -10,6 +10,8 @@
 //! rate, so they finish in the order they started: a virtual work clock and a
 //! FIFO give the next completion in O(1).
 
+mod incidents;
+
 use rand::RngExt;
 use rand_distr::Exp1;
 use serde::Serialize;
@@ -125,6 +127,8 @@ pub struct ServiceReport {
     pub recoveries: Vec<Recovery>,
     /// Per-second rows.
     pub timeseries: Vec<ServiceSecond>,
+    /// Triggers, goodput shortfalls and recoveries, in time order.
+    pub incidents: Vec<crate::onsale::Incident>,
 }
 
 impl ServiceWorld {
@@ -481,6 +485,7 @@ fn report(spec: &ServiceSpec, world: &ServiceWorld, events: u64) -> ServiceRepor
         metrics.insert("recovery_s".to_owned(), slowest_recovery_s(&recoveries));
     }
     ServiceReport {
+        incidents: incidents::incidents(spec, &recoveries, &goodput, &offered),
         metrics,
         recoveries,
         timeseries: world.seconds.clone(),

@@ -1,6 +1,6 @@
-//! `sellout report DIR`: draw the dashboard and write the postmortem of an
-//! on-sale run from the files `sellout run` left in DIR. `run` calls the same
-//! code, so a report rebuilt later is byte-identical to the one written then.
+//! `sellout report DIR`: draw the dashboard of a run from the files `sellout
+//! run` left in DIR, and for an on-sale run write its postmortem. `run` calls
+//! the same code, so a report rebuilt later is byte-identical to the one written then.
 
 use std::path::{Path, PathBuf};
 
@@ -8,14 +8,14 @@ use anyhow::{Context, Result};
 use clap::Args;
 use serde_json::Value;
 
-use super::output::write_output;
-use crate::report::plots::{DASHBOARD, Timeseries, dashboard, read_incidents};
+use super::output::{BadInput, write_output};
+use crate::report::plots::{DASHBOARD, Layout, Timeseries, dashboard, read_incidents};
 use crate::report::postmortem::{PostmortemInput, postmortem};
 
 #[derive(Args, Debug)]
 pub struct ReportArgs {
-    /// An on-sale run's output directory: summary.json, timeseries.csv and,
-    /// if the run had faults or alerts, incidents.csv.
+    /// A run's output directory: summary.json, timeseries.csv and, if the run
+    /// had faults, triggers or alerts, incidents.csv.
     dir: PathBuf,
 }
 
@@ -23,30 +23,42 @@ pub fn report(args: ReportArgs) -> Result<()> {
     report_run(&args.dir)
 }
 
-/// Writes the dashboard (PNG, SVG) and the postmortem (Markdown, HTML) into
-/// `dir` and says what it wrote.
+/// Writes the dashboard (PNG, SVG) and, for an on-sale run, the postmortem
+/// (Markdown, HTML) into `dir`, and says what it wrote.
 pub fn report_run(dir: &Path) -> Result<()> {
-    let written = write_report(dir)?;
+    let (summary, layout) = read_summary(dir)?;
+    let written = write_report(dir, &summary, layout)?;
     let names: Vec<String> = written
         .iter()
         .filter_map(|path| Some(path.file_name()?.to_string_lossy().into_owned()))
         .collect();
-    say!("wrote {}/{{{}}}", dir.display(), names.join(", "));
+    let postmortem = if layout == Layout::Onsale {
+        ""
+    } else {
+        " (postmortems are written for on-sale runs only)"
+    };
+    say!(
+        "wrote {}/{{{}}}{postmortem}",
+        dir.display(),
+        names.join(", ")
+    );
     Ok(())
 }
 
-fn write_report(dir: &Path) -> Result<Vec<PathBuf>> {
-    let summary = read_summary(dir)?;
+fn write_report(dir: &Path, summary: &Value, layout: Layout) -> Result<Vec<PathBuf>> {
     // What the directory holds is the user's input: unreadable is exit 2.
-    let corrupt = |error: &dyn std::fmt::Display| super::output::BadInput(error.to_string());
+    let corrupt = |error: &dyn std::fmt::Display| BadInput(error.to_string());
     let series = Timeseries::read(&dir.join("timeseries.csv")).map_err(|e| corrupt(&e))?;
     let incidents = read_incidents(dir).map_err(|e| corrupt(&e))?;
-    let mut written = dashboard(dir, &title(&summary), &series, &incidents)?;
+    let mut written = dashboard(dir, layout, &title(summary), &series, &incidents)?;
+    if layout != Layout::Onsale {
+        return Ok(written);
+    }
     let svg_path = dir.join(format!("{DASHBOARD}.svg"));
     let svg = std::fs::read_to_string(&svg_path)
         .with_context(|| format!("cannot read back {}", svg_path.display()))?;
     let report = postmortem(&PostmortemInput {
-        summary: &summary,
+        summary,
         series: &series,
         incidents: &incidents,
         dashboard_svg: &svg,
@@ -65,37 +77,47 @@ fn write_report(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(written)
 }
 
-fn read_summary(dir: &Path) -> Result<Value> {
+/// summary.json and the dashboard layout of its `kind`.
+fn read_summary(dir: &Path) -> Result<(Value, Layout)> {
     let path = dir.join("summary.json");
     let bytes = std::fs::read(&path).map_err(|error| {
-        super::output::BadInput(format!(
+        BadInput(format!(
             "cannot read {}: {error}: `sellout report` needs the output directory of `sellout run MODEL --out DIR`",
             path.display()
         ))
     })?;
     let summary: Value = serde_json::from_slice(&bytes).map_err(|error| {
-        super::output::BadInput(format!(
+        BadInput(format!(
             "{} is not the JSON `sellout run` writes ({error}); rerun the model to rewrite it",
             path.display()
         ))
     })?;
-    if summary["kind"] != "onsale" {
-        return Err(super::output::BadInput(format!(
-            "{}: kind is {}, but dashboards and postmortems are for on-sale runs (kind = \"onsale\")",
+    let Some(layout) = summary["kind"].as_str().and_then(Layout::of_kind) else {
+        return Err(BadInput(format!(
+            "{}: kind is {}, which has no dashboard; dashboards are drawn for the kinds \"onsale\", \"service\", \"network\" and \"contention\"",
             path.display(),
             summary["kind"]
         ))
         .into());
+    };
+    if !dir.join("timeseries.csv").exists() {
+        return Err(BadInput(format!(
+            "{} has no timeseries.csv to draw; rerun the model with `sellout run MODEL --out {}` to write it (network runs from older versions of sellout have none)",
+            dir.display(),
+            dir.display()
+        ))
+        .into());
     }
-    Ok(summary)
+    Ok((summary, layout))
 }
 
-/// "baseline · seed 1 · scale 0.2": what the charts show, from the provenance.
+/// "baseline · seed 1 · scale 0.2": what the charts show, from the provenance
+/// (`scale` is an on-sale's).
 fn title(summary: &Value) -> String {
     let provenance = &summary["provenance"];
     let mut title = format!(
         "{} · seed {}",
-        provenance["model"].as_str().unwrap_or("on-sale"),
+        provenance["model"].as_str().unwrap_or("run"),
         provenance["seed"]
     );
     if let Some(scale) = summary["scale"].as_f64().filter(|scale| *scale != 1.0) {

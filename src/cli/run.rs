@@ -57,6 +57,7 @@ pub fn run_model(args: RunArgs) -> Result<()> {
         .into());
     }
     let loaded = model::load(&args.model)?;
+    check_flags_apply(&args, &loaded.spec)?;
     let provenance = Provenance::new(&loaded, args.seed, args.replications);
     let out_dir = args
         .out
@@ -97,19 +98,25 @@ pub fn run_model(args: RunArgs) -> Result<()> {
 }
 
 fn run_network(spec: &NetworkSpec, provenance: &Provenance, out_dir: &Path) -> Result<()> {
-    let reports = replicate_runs(provenance, |streams| network::run(spec, &streams))?;
+    let reports = replicate_runs(provenance, |streams| {
+        if streams.replication() == 0 {
+            network::run_recorded(spec, &streams)
+        } else {
+            network::run(spec, &streams)
+        }
+    })?;
     let summary = network_summary(provenance, &reports);
-    let path = write_output(
-        out_dir,
-        "summary.json",
-        &serde_json::to_vec_pretty(&summary)?,
-    )?;
+    write_summary_and_timeseries(out_dir, &summary, &reports[0].timeseries.to_csv()?)?;
+    write_output(out_dir, "incidents.csv", &incidents_csv(&[])?)?;
     say_raw!("{}", station_table(&summary["stations"]));
     if provenance.replications > 1 {
         say!("(± is the half-width of the 95% confidence interval across replications)");
     }
-    say!("wrote {}", path.display());
-    Ok(())
+    say!(
+        "wrote {}/summary.json, timeseries.csv and incidents.csv (replication 0)",
+        out_dir.display()
+    );
+    super::report::report_run(out_dir)
 }
 
 fn run_onsale(
@@ -155,12 +162,17 @@ fn run_service(spec: &ServiceSpec, provenance: &Provenance, out_dir: &Path) -> R
     let reports = replicate_runs(provenance, |streams| service::run(spec, &streams))?;
     let summary = service_summary(provenance, &reports);
     write_summary_and_timeseries(out_dir, &summary, &csv_bytes(&reports[0].timeseries)?)?;
+    write_output(
+        out_dir,
+        "incidents.csv",
+        &incidents_csv(&reports[0].incidents)?,
+    )?;
     say_raw!("{}", service_table(&summary));
     say!(
-        "wrote {}/summary.json and timeseries.csv (replication 0)",
+        "wrote {}/summary.json, timeseries.csv and incidents.csv (replication 0)",
         out_dir.display()
     );
-    Ok(())
+    super::report::report_run(out_dir)
 }
 
 fn run_contention(spec: &ContentionSpec, provenance: &Provenance, out_dir: &Path) -> Result<()> {
@@ -172,14 +184,42 @@ fn run_contention(spec: &ContentionSpec, provenance: &Provenance, out_dir: &Path
         csv_bytes(&reports[0].timeseries)?
     };
     write_summary_and_timeseries(out_dir, &summary, &timeseries)?;
+    write_output(out_dir, "incidents.csv", &incidents_csv(&[])?)?;
     say_raw!("{}", contention_table(&summary));
     if provenance.replications > 1 {
         say!("(± is the half-width of the 95% confidence interval across replications)");
     }
     say!(
-        "wrote {}/summary.json and timeseries.csv (replication 0)",
+        "wrote {}/summary.json, timeseries.csv and incidents.csv (replication 0)",
         out_dir.display()
     );
+    super::report::report_run(out_dir)
+}
+
+/// Flags for one kind given to another: `--journeys` has nothing to write
+/// (exit 2); `--scale` is ignored with a warning, so that one command line can
+/// run every shipped model.
+fn check_flags_apply(args: &RunArgs, spec: &ModelSpec) -> Result<()> {
+    let kind = match spec {
+        ModelSpec::Onsale(_) => return Ok(()),
+        ModelSpec::Network(_) => "network",
+        ModelSpec::Service(_) => "service",
+        ModelSpec::Contention(_) => "contention",
+    };
+    if args.journeys {
+        return Err(BadInput(format!(
+            "--journeys applies to on-sale models only (a journey is a fan's or bot's path through a sale); {} is a {kind} model, which has no journeys to write",
+            args.model.display()
+        ))
+        .into());
+    }
+    if args.scale != 1.0 {
+        eprintln!(
+            "warning: --scale applies to on-sale models only (it multiplies fans and inventory); {} is a {kind} model, so --scale {} is ignored",
+            args.model.display(),
+            args.scale
+        );
+    }
     Ok(())
 }
 

@@ -322,7 +322,7 @@ impl ServiceSpec {
 
     /// Windows where the schedule asks for more than the healthy rate, as
     /// (start, end) seconds. A ramp's window starts where it crosses the rate.
-    fn schedule_surges(&self) -> Vec<(f64, f64)> {
+    pub fn schedule_surges(&self) -> Vec<(f64, f64)> {
         let base = self.load.rate_per_s;
         let horizon = self.horizon.as_secs_f64();
         // Corners of the piecewise-linear rate: (time, level).

@@ -4,7 +4,9 @@
 
 use std::path::Path;
 
-use sellout::report::plots::{IncidentKind, Timeseries, dashboard, fault_windows, read_incidents};
+use sellout::report::plots::{
+    IncidentKind, Layout, Timeseries, dashboard, fault_windows, read_incidents,
+};
 
 use crate::cli::scratch;
 
@@ -89,7 +91,8 @@ fn dashboard_draws_panels_axis_labels_fault_windows_and_markers() {
     assert_eq!(windows.len(), 1);
     assert_eq!((windows[0].start_s, windows[0].end_s), (120.0, 360.0));
     let series = series();
-    let written = dashboard(&dir, "test · seed 1", &series, &incidents).expect("dashboard draws");
+    let written = dashboard(&dir, Layout::Onsale, "test · seed 1", &series, &incidents)
+        .expect("dashboard draws");
     assert_eq!(
         written,
         vec![dir.join("dashboard.png"), dir.join("dashboard.svg")]
@@ -145,7 +148,8 @@ fn dashboard_is_byte_identical_when_drawn_twice() {
         let dir = scratch(name);
         write_incidents(&dir);
         let incidents = read_incidents(&dir).expect("incidents parse");
-        dashboard(&dir, "determinism", &series, &incidents).expect("dashboard draws");
+        dashboard(&dir, Layout::Onsale, "determinism", &series, &incidents)
+            .expect("dashboard draws");
         let png = std::fs::read(dir.join("dashboard.png")).expect("png");
         outputs.push((png, svg_text(&dir.join("dashboard.svg"))));
     }
@@ -164,7 +168,7 @@ fn instances_panel_appears_when_the_app_instances_column_does() {
     let csv = "t_s,arrivals,app_utilization,app_instances\n0,5,0.5,10\n1,6,0.9,10\n2,7,0.95,12\n3,2,0.6,12\n";
     let series = Timeseries::parse(Path::new("timeseries.csv"), csv.as_bytes()).expect("parses");
     let dir = scratch("plots-instances");
-    dashboard(&dir, "autoscaling", &series, &[]).expect("dashboard draws");
+    dashboard(&dir, Layout::Onsale, "autoscaling", &series, &[]).expect("dashboard draws");
     let svg = svg_text(&dir.join("dashboard.svg"));
     assert!(svg.contains("App instances"), "instances panel missing");
     assert!(svg.contains("fault window (none in this run)"));

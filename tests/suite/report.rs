@@ -1,7 +1,7 @@
 //! `sellout run` and `sellout report` write the dashboard and the postmortem:
 //! the files exist, the HTML is self-contained with the charts and timeline
 //! inline, recorded incidents reach the timeline, and a report rebuilt later is
-//! byte-identical.
+//! byte-identical; service, network and contention runs get their own dashboards.
 
 use std::path::Path;
 
@@ -111,7 +111,7 @@ fn report_puts_recorded_incidents_on_the_timeline_and_is_reproducible() {
 }
 
 #[test]
-fn report_refuses_directories_without_an_onsale_run() {
+fn report_refuses_directories_without_a_run_and_kinds_without_a_dashboard() {
     let empty = scratch("report-empty");
     let output = sellout(&["report", empty.to_str().unwrap()]);
     assert_eq!(
@@ -124,28 +124,240 @@ fn report_refuses_directories_without_an_onsale_run() {
         stderr.contains("summary.json") && stderr.contains("sellout run"),
         "{stderr}"
     );
+    let unknown = scratch("report-unknown-kind");
+    std::fs::write(unknown.join("summary.json"), r#"{"kind": "banana"}"#).expect("write");
+    let output = sellout(&["report", unknown.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("\"banana\"") && stderr.contains("no dashboard"),
+        "{stderr}"
+    );
+}
+
+/// Runs `model` into `dir` with extra flags; returns stdout and stderr.
+fn run_model(model: &Path, dir: &Path, flags: &[&str]) -> (String, String) {
+    let mut args = vec![
+        "run",
+        model.to_str().unwrap(),
+        "--out",
+        dir.to_str().unwrap(),
+    ];
+    args.extend_from_slice(flags);
+    let output = sellout(&args);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    );
+    assert!(
+        output.status.success(),
+        "sellout {} failed: {stderr}",
+        args.join(" ")
+    );
+    (stdout, stderr)
+}
+
+/// `sellout report DIR` again must rewrite the dashboard byte for byte.
+fn assert_report_rebuilds_the_dashboard(dir: &Path) {
+    let png = std::fs::read(dir.join("dashboard.png")).expect("dashboard.png");
+    let svg = read(&dir.join("dashboard.svg"));
+    let output = sellout(&["report", dir.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "sellout report {}: {}",
+        dir.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("dashboard.png") && stdout.contains("on-sale runs only"),
+        "report names what it wrote and why there is no postmortem: {stdout}"
+    );
+    assert!(
+        !dir.join("postmortem.md").exists(),
+        "no postmortem outside on-sales"
+    );
+    assert!(
+        png == std::fs::read(dir.join("dashboard.png")).expect("png"),
+        "{}: dashboard.png changed when rebuilt",
+        dir.display()
+    );
+    assert!(
+        svg == read(&dir.join("dashboard.svg")),
+        "{}: dashboard.svg changed when rebuilt",
+        dir.display()
+    );
+}
+
+/// The retry storm (seed 1): its capacity drop from 60 s to 70 s opens and
+/// closes a window in incidents.csv, goodput falls short just after it opens,
+/// and the dashboard shows the service's panels; the same with 1 and 2 threads.
+#[test]
+fn service_run_writes_its_triggers_to_incidents_csv_and_draws_a_dashboard() {
+    let model = models_dir().join("retry-storm.toml");
+    let dir = scratch("report-service");
+    let (stdout, _) = run_model(&model, &dir, &["--threads", "1"]);
+    assert!(stdout.contains("incidents.csv"), "{stdout}");
+    let incidents = read(&dir.join("incidents.csv"));
+    let rows: Vec<&str> = incidents.lines().collect();
+    assert_eq!(rows[0], "t_s,kind,component,detail", "{incidents}");
+    assert!(
+        rows.contains(&"60.0,fault_start,server,capacity drop of 60%")
+            && rows.contains(&"70.0,fault_end,server,capacity drop of 60%"),
+        "retry-storm seed 1: the drop's window is missing from incidents.csv:\n{incidents}"
+    );
+    let breach = rows
+        .iter()
+        .find(|row| row.contains(",slo_breach,goodput,"))
+        .unwrap_or_else(|| panic!("retry-storm seed 1: no goodput breach:\n{incidents}"));
+    let breach_s: f64 = breach.split(',').next().unwrap().parse().expect("t_s");
+    assert!(
+        (60.0..=70.0).contains(&breach_s),
+        "retry-storm seed 1: goodput should fall short during the drop, not at {breach_s} s"
+    );
+    assert!(
+        !incidents.contains(",recovery,"),
+        "retry-storm never recovers (seed 1):\n{incidents}"
+    );
+    let png = std::fs::metadata(dir.join("dashboard.png"))
+        .expect("dashboard.png")
+        .len();
+    assert!(png > 50_000, "dashboard.png is only {png} bytes");
+    let svg = read(&dir.join("dashboard.svg"));
+    for label in [
+        "Calls: offered load and goodput",
+        "goodput (calls succeeded)",
+        "wasted completions",
+        "Requests in flight",
+        "trigger window",
+        "slo breach",
+        "T+1m",
+    ] {
+        assert!(svg.contains(label), "the service dashboard lacks {label:?}");
+    }
+    assert_report_rebuilds_the_dashboard(&dir);
+    let again = scratch("report-service-threads");
+    run_model(&model, &again, &["--threads", "2"]);
+    for name in [
+        "incidents.csv",
+        "timeseries.csv",
+        "dashboard.png",
+        "dashboard.svg",
+    ] {
+        assert!(
+            std::fs::read(dir.join(name)).expect("first")
+                == std::fs::read(again.join(name)).expect("second"),
+            "retry-storm seed 1: {name} differs between --threads 1 and 2"
+        );
+    }
+}
+
+/// A scheduled surge (40/s, then 100/s from 20 s to 30 s) is a trigger window
+/// too, and a service that keeps up records no breach.
+#[test]
+fn a_scheduled_surge_opens_and_closes_a_window() {
+    let dir = scratch("report-service-surge");
+    let model = dir.join("surge.toml");
+    std::fs::write(
+        &model,
+        "kind = \"service\"\nname = \"surge\"\nhorizon = \"60s\"\n[load]\nrate_per_s = 40.0\nschedule = [{ at = \"20s\", rate_per_s = 100.0 }, { at = \"30s\", rate_per_s = 40.0 }]\n[server]\nbase_latency = \"10ms\"\nlatency_per_concurrent = \"1ms\"\n[client]\ntimeout = \"3s\"\nretry = { policy = \"none\", max_attempts = 1 }\n",
+    )
+    .expect("write model");
+    let out = dir.join("out");
+    run_model(&model, &out, &[]);
+    let incidents = read(&out.join("incidents.csv"));
+    assert_eq!(
+        incidents,
+        "t_s,kind,component,detail\n20.0,fault_start,load,schedule above 40/s\n30.0,fault_end,load,schedule above 40/s\n",
+        "a healthy surge: its window and nothing else"
+    );
+}
+
+/// Network and contention runs draw their own dashboards, and `report`
+/// rebuilds them; without a timeseries.csv it says how to get one.
+#[test]
+fn network_and_contention_runs_get_dashboards_that_report_rebuilds() {
     let network = scratch("report-network");
     let model = network.join("tiny.toml");
     std::fs::write(
         &model,
-        "name = \"tiny\"\nhorizon = \"10s\"\n[[source]]\nname = \"a\"\nrate_per_s = 1.0\nto = \"desk\"\n[[station]]\nname = \"desk\"\nservers = 1\nservice = { dist = \"exp\", mean = \"0.5s\" }\n",
+        "name = \"tiny\"\nhorizon = \"10m\"\n[[source]]\nname = \"a\"\nrate_per_s = 1.0\nto = \"desk\"\n[[station]]\nname = \"desk\"\nservers = 1\nservice = { dist = \"exp\", mean = \"0.5s\" }\n",
     )
     .expect("write model");
-    let run = sellout(&[
-        "run",
-        model.to_str().unwrap(),
-        "--out",
-        network.to_str().unwrap(),
-    ]);
+    let out = network.join("out");
+    run_model(&model, &out, &[]);
+    let series = read(&out.join("timeseries.csv"));
     assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
+        series.starts_with("t_s,desk_queue,desk_utilization,desk_arrivals_per_s\n1,"),
+        "a 10-minute network run has a row per second: {}",
+        &series[..series.len().min(200)]
     );
-    let output = sellout(&["report", network.to_str().unwrap()]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(series.lines().count(), 601, "600 rows and the header");
+    assert_eq!(
+        read(&out.join("incidents.csv")),
+        "t_s,kind,component,detail\n"
+    );
+    let svg = read(&out.join("dashboard.svg"));
+    for label in ["Customers waiting", "Utilization", "desk", "running mean"] {
+        assert!(svg.contains(label), "the network dashboard lacks {label:?}");
+    }
     assert!(
-        !output.status.success() && stderr.contains("on-sale"),
+        !svg.contains("fault window"),
+        "networks have no faults to key"
+    );
+    assert_report_rebuilds_the_dashboard(&out);
+    std::fs::remove_file(out.join("timeseries.csv")).expect("remove");
+    let output = sellout(&["report", out.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no timeseries.csv") && stderr.contains("sellout run"),
+        "{stderr}"
+    );
+
+    let contention = scratch("report-contention");
+    run_model(&models_dir().join("brooker-occ.toml"), &contention, &[]);
+    let svg = read(&contention.join("dashboard.svg"));
+    for label in [
+        "Writes: failed and accepted",
+        "Clients still trying",
+        "Work so far",
+        "T+1s",
+    ] {
+        assert!(
+            svg.contains(label),
+            "the contention dashboard lacks {label:?}"
+        );
+    }
+    assert_report_rebuilds_the_dashboard(&contention);
+}
+
+/// `--journeys` has nothing to write outside on-sales: bad input, exit 2.
+/// `--scale` is ignored there with a warning that names the flag and the kind.
+#[test]
+fn flags_for_onsales_are_refused_or_warned_about_on_other_kinds() {
+    let dir = scratch("report-flags");
+    let output = sellout(&[
+        "run",
+        models_dir().join("brooker-collapse.toml").to_str().unwrap(),
+        "--journeys",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--journeys")
+            && stderr.contains("service model")
+            && stderr.contains("on-sale"),
+        "{stderr}"
+    );
+    assert!(!dir.join("summary.json").exists(), "refused before running");
+    let (_, stderr) = run_model(&models_dir().join("mmc.toml"), &dir, &["--scale", "0.5"]);
+    assert!(
+        stderr.contains("warning: --scale")
+            && stderr.contains("network model")
+            && stderr.contains("ignored"),
         "{stderr}"
     );
 }

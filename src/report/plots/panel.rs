@@ -12,7 +12,7 @@ use plotters::prelude::*;
 use super::PlotError;
 use super::figure::Target;
 use super::font::FAMILY;
-use super::time_label::tick_label;
+use super::time_label::TimeAxis;
 
 /// Text sizes as plotters takes them (it draws glyphs at 1/1.24 of this many
 /// pixels), chosen to stay readable on a 1600-pixel-wide PNG shown scaled down.
@@ -38,7 +38,7 @@ pub struct Line {
     pub color: RGBColor,
     /// Stroke width in pixels.
     pub width: u32,
-    /// (minutes from the opening, value); non-finite values break the line.
+    /// (time from T in the axis unit, value); non-finite values break the line.
     pub points: Vec<(f64, f64)>,
 }
 
@@ -58,7 +58,7 @@ pub struct Panel {
 }
 
 /// What is drawn over every panel: shaded fault windows and vertical markers,
-/// all in minutes from the opening.
+/// all in the time axis unit from T.
 #[derive(Clone, Debug, Default)]
 pub struct Overlay {
     /// (start, end) of each fault.
@@ -72,11 +72,12 @@ pub fn fault_fill() -> RGBAColor {
     RGBColor(214, 39, 40).mix(0.13)
 }
 
-/// Draws `panel` filling `area`, with the time axis spanning `x`.
+/// Draws `panel` filling `area`, with the time axis spanning `x` in `axis` units.
 pub fn draw_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     panel: &Panel,
     x: Range<f64>,
+    axis: TimeAxis,
     overlay: &Overlay,
     target: Target,
 ) -> Result<(), PlotError> {
@@ -87,16 +88,17 @@ pub fn draw_panel<DB: DrawingBackend>(
     builder
         .x_label_area_size(LABEL_PX + 16)
         .y_label_area_size(96)
-        .margin_right(12);
+        // Room for half of the last time label ("T+200h") right of the axis.
+        .margin_right(24);
     let (low, high) = panel.y_bounds.unwrap_or_else(|| fit(panel));
     match panel.scale {
         Scale::Linear => {
             let chart = builder.build_cartesian_2d(x, low..high)?;
-            finish(chart, panel, overlay, (low, high), &compact, target)
+            finish(chart, panel, (axis, overlay), (low, high), &compact, target)
         }
         Scale::Log => {
             let chart = builder.build_cartesian_2d(x, (low..high).log_scale())?;
-            finish(chart, panel, overlay, (low, high), &seconds, target)
+            finish(chart, panel, (axis, overlay), (low, high), &seconds, target)
         }
     }
 }
@@ -104,7 +106,7 @@ pub fn draw_panel<DB: DrawingBackend>(
 fn finish<DB: DrawingBackend, Y: Ranged<ValueType = f64> + ValueFormatter<f64>>(
     mut chart: ChartContext<'_, DB, Cartesian2d<RangedCoordf64, Y>>,
     panel: &Panel,
-    overlay: &Overlay,
+    (axis, overlay): (TimeAxis, &Overlay),
     (low, high): (f64, f64),
     y_format: &dyn Fn(&f64) -> String,
     target: Target,
@@ -113,7 +115,7 @@ fn finish<DB: DrawingBackend, Y: Ranged<ValueType = f64> + ValueFormatter<f64>>(
         .configure_mesh()
         .x_labels(6)
         .y_labels(6)
-        .x_label_formatter(&|minutes| tick_label(*minutes))
+        .x_label_formatter(&|at| axis.label(*at))
         .y_label_formatter(y_format)
         .y_desc(panel.y_desc.as_str())
         .label_style((FAMILY, LABEL_PX))
