@@ -126,7 +126,7 @@ fn within_three_sigma(observed: f64, p: f64, n: f64) -> bool {
 }
 
 /// Times of the incidents of `kind` with `detail`.
-fn incident_times(report: &OnsaleReport, kind: &str, detail: &str) -> Vec<f64> {
+pub fn incident_times(report: &OnsaleReport, kind: &str, detail: &str) -> Vec<f64> {
     report
         .incidents
         .iter()
@@ -178,7 +178,7 @@ pub fn rush() -> OnsaleModel {
 }
 
 /// The rush on a small pool: 4 servers × 4 workers, saturated from about 70 s to 320 s.
-fn busy_app() -> OnsaleModel {
+pub fn busy_app() -> OnsaleModel {
     let mut model = rush();
     model.spec.app.servers = 4;
     model.spec.app.workers = 4;

@@ -6,6 +6,7 @@ mod contention;
 mod determinism;
 mod failures;
 mod features;
+mod features_more;
 mod memory;
 mod model_errors;
 mod onsale;
