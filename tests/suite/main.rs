@@ -11,6 +11,7 @@ mod memory;
 mod model_errors;
 mod onsale;
 mod plots;
+mod postmortem;
 mod queueing_theory;
 mod report;
 mod robustness;
