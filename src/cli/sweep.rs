@@ -12,7 +12,9 @@ use super::output::{progress_bar, write_output};
 use crate::statistics::estimate;
 use crate::sweep::execute::tasks;
 use crate::sweep::outputs::{shard_files, sweep_files};
-use crate::sweep::{Journal, Layout, RunRecord, RunTask, Shard, Sweep, experiment, run_tasks};
+use crate::sweep::{
+    Journal, Layout, RunRecord, RunTask, Shard, Sweep, SweepLock, experiment, run_tasks,
+};
 
 #[derive(Args, Debug)]
 pub struct SweepArgs {
@@ -52,6 +54,9 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
         .unwrap_or_else(|| Path::new("out").join(&sweep.experiment.name));
     let shard = args.shard.unwrap_or(Shard::ALL);
     let fingerprint = sweep.manifest(None, 0).fingerprint;
+    // Held until the sweep's files are written: a second sweep into the same
+    // directory is refused instead of redoing the runs into the same journal.
+    let _lock = SweepLock::acquire(&out_dir)?;
     let (journal, finished) = Journal::open(&out_dir, &sweep.layout, &fingerprint)?;
     let planned = tasks(&sweep.layout, shard);
     let mut done: BTreeMap<RunTask, RunRecord> = finished

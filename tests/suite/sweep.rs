@@ -541,3 +541,100 @@ fn bad_experiments_exit_2_naming_the_field() {
         text(&output.stderr)
     );
 }
+
+/// Issue 13: a journal line that was damaged or edited by hand is reported as
+/// corrupt, by line number, instead of being read as a finished run; the
+/// untouched journal resumes as before.
+#[test]
+fn a_corrupt_or_edited_journal_line_is_reported_as_corrupt() {
+    let path = experiment("sweep-corrupt", &mmc_model(3.0, 4, "10m"), GRID_EXPERIMENT);
+    let out = path.parent().unwrap().join("out");
+    sweep(&path, &out, &[]);
+    let journal = out.join("runs.partial.csv");
+    let original = std::fs::read_to_string(&journal).unwrap();
+    // The untouched journal is read back: every run is already done.
+    let rerun = sweep(&path, &out, &[]);
+    assert!(
+        text(&rerun.stdout).contains("resuming: 18 of 18"),
+        "{}",
+        text(&rerun.stdout)
+    );
+    let lines: Vec<&str> = original.lines().collect();
+    // Line 4 is the second run; change one digit of its first metric.
+    let fields: Vec<&str> = lines[3].split(',').collect();
+    let metric_at = fields.len() - 4;
+    let mut edited_fields: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
+    let digit = edited_fields[metric_at].pop().unwrap();
+    edited_fields[metric_at].push(if digit == '1' { '2' } else { '1' });
+    let cases = [
+        ("edited value", lines[3].to_owned(), edited_fields.join(",")),
+        (
+            "garbage line",
+            lines[3].to_owned(),
+            "hello, world".to_owned(),
+        ),
+    ];
+    for (what, from, to) in cases {
+        std::fs::write(&journal, original.replacen(&from, &to, 1)).unwrap();
+        let output = sellout(&[
+            "sweep",
+            path.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{what}: {stderr}");
+        assert!(
+            stderr.contains("line 4 is corrupt") && !stderr.contains("another sweep"),
+            "{what}: {stderr}"
+        );
+    }
+}
+
+/// Issue 13: a second sweep into a directory another sweep is writing to is
+/// refused (it used to run every task again into the same journal).
+#[test]
+fn a_second_sweep_into_a_busy_directory_is_refused() {
+    let path = experiment("sweep-lock", &mmc_model(3.0, 4, "6h"), GRID_EXPERIMENT);
+    let out = path.parent().unwrap().join("out");
+    let mut first = Command::new(env!("CARGO_BIN_EXE_sellout"))
+        .args(["sweep", path.to_str().unwrap(), "--threads", "1", "--out"])
+        .arg(&out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while journal_rows(&out) < 1 && started.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let second = sellout(&[
+        "sweep",
+        path.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let finished_first = first.try_wait().unwrap().is_some();
+    first.kill().ok();
+    first.wait().unwrap();
+    assert!(
+        !finished_first,
+        "the first sweep ended before the second started"
+    );
+    let stderr = text(&second.stderr);
+    assert_eq!(second.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("another sweep (process"), "{stderr}");
+    // Killed, the first leaves its lock behind; the next sweep takes it over
+    // and resumes.
+    assert!(out.join("sweep.lock").exists());
+    let resumed = sweep(&path, &out, &["--threads", "2"]);
+    assert!(
+        text(&resumed.stdout).contains("resuming:"),
+        "{}",
+        text(&resumed.stdout)
+    );
+    assert!(
+        !out.join("sweep.lock").exists(),
+        "the lock outlived the sweep"
+    );
+}
