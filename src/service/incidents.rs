@@ -50,7 +50,7 @@ pub fn incidents(
                 "recovery",
                 GOODPUT,
                 format!(
-                    "goodput back within 10% of the offered load for 10 s, {} s after the trigger at {} s ended",
+                    "5 s mean goodput back within 10% of the offered load (and held 10 s), {} s after the trigger ending at {} s",
                     number(verdict.recovery_s),
                     number(verdict.trigger_end_s)
                 ),

@@ -273,6 +273,48 @@ fn a_scheduled_surge_opens_and_closes_a_window() {
     );
 }
 
+/// With backoff, jitter and a retry budget the Brooker spike is survived: the
+/// breach during the spike is followed by a recovery row at the time of the
+/// summary's verdict (trigger end + recovery_s).
+#[test]
+fn a_service_that_recovers_records_the_breach_and_the_recovery() {
+    let dir = scratch("report-service-recovers");
+    let model = dir.join("recovers.toml");
+    std::fs::write(
+        &model,
+        "kind = \"service\"\nname = \"recovers\"\nhorizon = \"200s\"\n[load]\nrate_per_s = 40.0\nspikes = [{ at = \"60s\", duration = \"5s\", rate_per_s = 80.0 }]\n[server]\nbase_latency = \"1s\"\nlatency_per_concurrent = \"10ms\"\n[client]\ntimeout = \"3s\"\nretry = { policy = \"full_jitter\", base = \"1s\", cap = \"30s\", max_attempts = 3 }\nbudget = { ratio = 0.1, max_tokens = 20 }\n",
+    )
+    .expect("write model");
+    let out = dir.join("out");
+    run_model(&model, &out, &[]);
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&out.join("summary.json"))).expect("summary.json");
+    let verdict = &summary["triggers"][0];
+    assert_eq!(verdict["recovered"], true, "seed 1 recovers: {verdict}");
+    let recovered_at =
+        verdict["trigger_end_s"].as_f64().unwrap() + verdict["recovery_s"].as_f64().unwrap();
+    let incidents = read(&out.join("incidents.csv"));
+    let at = |kind: &str| -> Vec<f64> {
+        incidents
+            .lines()
+            .filter(|row| row.split(',').nth(1) == Some(kind))
+            .map(|row| row.split(',').next().unwrap().parse().unwrap())
+            .collect()
+    };
+    assert_eq!(at("fault_start"), vec![60.0], "{incidents}");
+    assert_eq!(at("fault_end"), vec![65.0], "{incidents}");
+    let breaches = at("slo_breach");
+    assert!(
+        breaches.len() == 1 && (60.0..=65.0).contains(&breaches[0]),
+        "one breach during the spike (seed 1):\n{incidents}"
+    );
+    assert_eq!(
+        at("recovery"),
+        vec![recovered_at],
+        "the recovery row is the summary's verdict:\n{incidents}"
+    );
+}
+
 /// Network and contention runs draw their own dashboards, and `report`
 /// rebuilds them; without a timeseries.csv it says how to get one.
 #[test]
