@@ -21,6 +21,9 @@ for model in models/*.toml; do
   echo "ok  $model"
 done
 
+echo "== fuzz: 2,000 mutated model, venue and experiment files (no panic, abort, hang or exit 1)"
+python3 tests/fuzz_models.py --cases 2000 --seed "${FUZZ_SEED:-1}"
+
 echo "== the postmortem HTML renders offline in headless Chromium"
 bash tests/report_html.sh
 
