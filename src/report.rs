@@ -11,7 +11,7 @@ mod summary;
 mod table;
 
 pub use contention_table::contention_table;
-pub use onsale_table::onsale_table;
+pub use onsale_table::{hard_bounds, onsale_table};
 pub use plots::sweep_plots;
 pub use provenance::Provenance;
 pub use service_table::service_table;

@@ -176,10 +176,7 @@ pub fn point_table(layout: &Layout, records: &[RunRecord]) -> String {
             row.push(match samples.len() {
                 0 => "-".to_owned(),
                 1 => format!("{:.4}", samples[0]),
-                _ => {
-                    let estimate = estimate(&samples);
-                    format!("{:.4} ±{:.4}", estimate.mean, estimate.half_width())
-                }
+                _ => interval_text(&layout.metrics[column], &samples),
             });
         }
         let fraction = crate::sweep::aggregate::slo_met_fraction(runs);
@@ -190,7 +187,42 @@ pub fn point_table(layout: &Layout, records: &[RunRecord]) -> String {
         });
         rows.push(row);
     }
-    align(&rows)
+    let mut table = align(&rows);
+    if rows.iter().flatten().any(|cell| cell.ends_with("]*")) {
+        table.push_str(
+            "* the 95% interval reaches past what the metric can be and is clipped there (0; 1 for rates, shares and utilizations)\n",
+        );
+    }
+    table
+}
+
+/// `mean ±h`, or `mean [low, high]*` when the interval reaches past what the
+/// metric can be (a negative count, a share over 1) and is clipped there. A
+/// bound only applies if every sample respects it, so a metric that can be
+/// negative is never clipped by its name's guess.
+fn interval_text(metric: &str, samples: &[f64]) -> String {
+    let estimate = estimate(samples);
+    let (mean, half) = (estimate.mean, estimate.half_width());
+    let (floor, ceiling) = crate::report::hard_bounds(metric);
+    let floor = if samples.iter().all(|&x| x >= floor) {
+        floor
+    } else {
+        f64::NEG_INFINITY
+    };
+    let ceiling = if samples.iter().all(|&x| x <= ceiling) {
+        ceiling
+    } else {
+        f64::INFINITY
+    };
+    if mean - half < floor || mean + half > ceiling {
+        format!(
+            "{mean:.4} [{:.4}, {:.4}]*",
+            (mean - half).max(floor),
+            (mean + half).min(ceiling)
+        )
+    } else {
+        format!("{mean:.4} ±{half:.4}")
+    }
 }
 
 fn align(rows: &[Vec<String>]) -> String {

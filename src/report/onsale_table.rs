@@ -24,16 +24,52 @@ pub(super) fn show(metrics: &Value, key: &str, format: fn(f64) -> String) -> Str
 
 /// Like [`show`], with the half-width in its own format: a clock time's
 /// interval is a duration (`T+5m15s ±2.00s`, not `±T+0m02s`).
+///
+/// A Student-t interval can reach past what the metric can be (an error rate
+/// of 0.2% ±0.3% over few replications): such an interval is clipped at the
+/// bound and printed as one, `0.20% [0.00%, 0.50%] (clipped at 0)`, so
+/// nobody reads a negative count or a share over 100%.
 fn show_spread(
     metrics: &Value,
     key: &str,
     format: fn(f64) -> String,
     spread: fn(f64) -> String,
 ) -> String {
+    let (floor, ceiling) = hard_bounds(key);
     match number(metrics, key) {
         Some((value, None)) => format(value),
+        Some((value, Some(half))) if value - half < floor || value + half > ceiling => {
+            let (low, high) = ((value - half).max(floor), (value + half).min(ceiling));
+            let bound = if value - half < floor { floor } else { ceiling };
+            format!(
+                "{} [{}, {}] (clipped at {bound})",
+                format(value),
+                format(low),
+                format(high)
+            )
+        }
         Some((value, Some(half))) => format!("{} ±{}", format(value), spread(half)),
         None => "n/a".to_owned(),
+    }
+}
+
+/// What a metric can be, from its name: correlations in [-1, 1]; rates,
+/// shares, fractions and utilizations in [0, 1]; clock times (`*_s` of events
+/// relative to the opening) anything; every other metric (counts, durations,
+/// amounts) at least 0.
+pub fn hard_bounds(key: &str) -> (f64, f64) {
+    const EVENT_TIMES: [&str; 3] = ["first_sold_out_s", "last_sale_s", "first_sale_s"];
+    if key.contains("spearman") {
+        (-1.0, 1.0)
+    } else if ["_rate", "_share", "_fraction", "utilization", "sold_out"]
+        .iter()
+        .any(|suffix| key.ends_with(suffix))
+    {
+        (0.0, 1.0)
+    } else if EVENT_TIMES.contains(&key) {
+        (f64::NEG_INFINITY, f64::INFINITY)
+    } else {
+        (0.0, f64::INFINITY)
     }
 }
 
@@ -238,6 +274,32 @@ mod tests {
         );
         // The system errors listed are the rate's numerator: (34 + 13,762) / 300,524.
         assert!(((34.0 + 13_762.0) / 300_524.0 - 0.0458f64).abs() < 1e-3);
+    }
+
+    #[test]
+    fn intervals_past_a_hard_bound_are_clipped_and_say_so() {
+        let metrics = json!({
+            "error_rate": { "mean": 0.002, "ci95": [-0.001, 0.005] },
+            "bot_ticket_share": { "mean": 0.99, "ci95": [0.97, 1.01] },
+            "requests": { "mean": 10.0, "ci95": [-2.0, 22.0] },
+            "fans_arrived": { "mean": 10.0, "ci95": [8.0, 12.0] },
+            "fairness_rank_success_spearman": { "mean": -0.9, "ci95": [-1.2, -0.6] },
+        });
+        let table = onsale_table(&metrics);
+        assert!(
+            table.contains("0.20% [0.00%, 0.50%] (clipped at 0)"),
+            "{table}"
+        );
+        assert!(
+            table.contains("99.00% [97.00%, 100.00%] (clipped at 1)"),
+            "{table}"
+        );
+        assert!(table.contains("10 [0, 22] (clipped at 0)"), "{table}");
+        assert!(table.contains("arrived 10 ±2"), "{table}");
+        assert!(
+            table.contains("-0.900 [-1.000, -0.600] (clipped at -1)"),
+            "{table}"
+        );
     }
 
     #[test]
