@@ -55,11 +55,19 @@ impl<'a> Facts<'a> {
                 mean,
                 ci95: Some((low, high)),
             }) => {
+                // Clipped where a Student-t interval reaches past what the
+                // metric can be (a negative count), and said so.
+                let (floor, ceiling) = crate::report::hard_bounds(key);
+                let clipped = if low < floor || high > ceiling {
+                    ", clipped at a bound"
+                } else {
+                    ""
+                };
                 format!(
-                    "{} (95% CI {} to {})",
+                    "{} (95% CI {} to {}{clipped})",
                     format(mean),
-                    format(low),
-                    format(high)
+                    format(low.max(floor)),
+                    format(high.min(ceiling))
                 )
             }
         }

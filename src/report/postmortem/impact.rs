@@ -18,7 +18,7 @@ pub fn summary(facts: &Facts) -> String {
         )
     };
     format!(
-        "{} fans (and {} bots) came for {} tickets. {} tickets were sold ({} of capacity) for revenue {}. {ending} {} fans bought; {} gave up after errors and {} gave up in the waiting room. Of {} requests, {} failed with system errors (rejections and timeouts). Admitted fans waited {} in the queue on average (p95 {}).",
+        "{} fans (and {} bots) came for {} tickets. {} tickets were sold ({} of capacity) for revenue {}. {ending} {} fans bought; {} gave up after errors and {} gave up in the waiting room. Of {} requests, {} failed with system errors (the kinds are in the table below). Admitted fans waited {} in the queue on average (p95 {}).",
         count(fans),
         count(facts.value("bots_arrived")),
         count(capacity),
@@ -38,7 +38,7 @@ pub fn summary(facts: &Facts) -> String {
 /// One impact row: label, metric key, and how to format the value.
 type Row = (&'static str, &'static str, fn(f64) -> String);
 
-const ROWS: [Row; 22] = [
+const ROWS: [Row; 27] = [
     ("Fans arrived", "fans_arrived", count),
     ("Fans who bought", "fans_bought", count),
     (
@@ -61,6 +61,11 @@ const ROWS: [Row; 22] = [
     ("System error rate", "error_rate", percent),
     ("Rejected (queue full)", "errors_rejected", count),
     ("Timed out", "errors_timeout", count),
+    ("Shed (load shedding)", "errors_shed", count),
+    ("Rate limited (HTTP 429)", "errors_rate_limited", count),
+    ("Unavailable (component down)", "errors_unavailable", count),
+    ("Server errors (injected)", "errors_server_error", count),
+    ("Failed fast (breaker open)", "errors_breaker_open", count),
     ("Payment timeouts", "errors_payment_timeout", count),
     ("Time in queue, mean", "time_in_queue_mean_s", duration),
     ("Time in queue, p95", "time_in_queue_p95_s", duration),
@@ -88,9 +93,19 @@ fn clock(seconds: f64) -> String {
 }
 
 /// The impact table: measure, value (with 95% CI when replicated), metric key.
+/// Every system error kind the run had gets a row, so they add up to the
+/// error rate; the occasional kinds are left out when they never happened.
 pub fn table(facts: &Facts) -> Vec<Vec<String>> {
+    const OCCASIONAL: [&str; 5] = [
+        "errors_shed",
+        "errors_rate_limited",
+        "errors_unavailable",
+        "errors_server_error",
+        "errors_breaker_open",
+    ];
+    let happened = |key: &str| !OCCASIONAL.contains(&key) || facts.value(key) > 0.0;
     ROWS.iter()
-        .filter(|(_, key, _)| facts.get(key).is_some())
+        .filter(|(_, key, _)| facts.get(key).is_some() && happened(key))
         .map(|(label, key, format)| {
             vec![
                 (*label).to_owned(),
@@ -99,4 +114,32 @@ pub fn table(facts: &Facts) -> Vec<Vec<String>> {
             ]
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// db-failover's case: its error rate was mostly "unavailable" errors,
+    /// which the table did not list.
+    #[test]
+    fn every_error_kind_that_happened_has_a_row() {
+        let summary = json!({ "metrics": {
+            "errors_rejected": 0.0, "errors_timeout": 34.0,
+            "errors_unavailable": 13_762.0, "errors_shed": 0.0,
+            "requests": { "mean": 10.0, "ci95": [-2.0, 22.0] },
+        }});
+        let rows = table(&Facts::new(&summary));
+        let labels: Vec<&str> = rows.iter().map(|row| row[0].as_str()).collect();
+        assert!(
+            labels.contains(&"Unavailable (component down)"),
+            "{labels:?}"
+        );
+        assert!(labels.contains(&"Rejected (queue full)"), "{labels:?}");
+        assert!(!labels.contains(&"Shed (load shedding)"), "{labels:?}");
+        let requests = rows.iter().find(|row| row[0] == "Requests").unwrap();
+        assert_eq!(requests[1], "10 (95% CI 0 to 22, clipped at a bound)");
+    }
 }
