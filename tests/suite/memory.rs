@@ -81,6 +81,13 @@ fn models_too_big_for_the_limit_are_refused_before_running() {
         ),
     );
     refused_at(&faults, "4G", &[], "random fault windows (27,000,000)");
+    // M/M/1 at ρ = 80 for 200 h: 57M customers pile up at the server.
+    let overloaded = model_file(
+        &dir,
+        "overloaded.toml",
+        &shipped("mm1.toml").replace("rate_per_s = 0.8", "rate_per_s = 80"),
+    );
+    refused_at(&overloaded, "256M", &[], "customers queued at \"server\"");
     let oasis = models_dir().join("oasis-2025.toml");
     refused_at(
         oasis.to_str().unwrap(),
