@@ -349,15 +349,7 @@ fn count(value: f64) -> String {
     if !(value.is_finite() && value < 1e15) {
         return format!("{value:.1e}");
     }
-    let digits = format!("{:.0}", value.max(0.0));
-    let mut grouped = String::new();
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    grouped
+    crate::report::postmortem::thousands(value.max(0.0))
 }
 
 /// 1.5e9 → "1.5 GB".

@@ -19,6 +19,7 @@ use self::facts::{Facts, duration};
 use self::timeline::Event;
 use crate::report::plots::{Incident, IncidentKind, Timeseries, clock_label};
 
+pub use self::facts::count as thousands;
 pub use self::slo::{ERROR_RATE_LIMIT, HOLD_P99_LIMIT_S, MIN_ERRORS};
 
 /// What a postmortem is written from: the files of one run's output directory.

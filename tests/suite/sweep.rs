@@ -265,6 +265,29 @@ fn journal_rows(out: &Path) -> usize {
         .unwrap_or(0)
 }
 
+/// Starts a one-thread sweep and returns once it has journaled `rows` runs
+/// (or two minutes have passed).
+fn sweep_in_background(experiment: &Path, out: &Path, rows: usize) -> std::process::Child {
+    let child = Command::new(env!("CARGO_BIN_EXE_sellout"))
+        .args([
+            "sweep",
+            experiment.to_str().unwrap(),
+            "--threads",
+            "1",
+            "--out",
+        ])
+        .arg(out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while journal_rows(out) < rows && started.elapsed() < Duration::from_secs(120) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child
+}
+
 /// Kill a sweep after a few runs, rerun the same command: it skips the finished
 /// runs and writes the same bytes as a sweep that was never interrupted.
 #[test]
@@ -273,17 +296,7 @@ fn killed_sweep_resumes_to_identical_outputs() {
     let path = experiment("sweep-resume", &mmc_model(3.0, 4, "6h"), &experiment_text);
     let dir = path.parent().unwrap();
     let (killed, whole) = (dir.join("killed"), dir.join("whole"));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sellout"))
-        .args(["sweep", path.to_str().unwrap(), "--threads", "1", "--out"])
-        .arg(&killed)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while journal_rows(&killed) < 3 && started.elapsed() < Duration::from_secs(120) {
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    let mut child = sweep_in_background(&path, &killed, 3);
     child.kill().unwrap();
     child.wait().unwrap();
     let done = journal_rows(&killed);
@@ -597,17 +610,7 @@ fn a_corrupt_or_edited_journal_line_is_reported_as_corrupt() {
 fn a_second_sweep_into_a_busy_directory_is_refused() {
     let path = experiment("sweep-lock", &mmc_model(3.0, 4, "6h"), GRID_EXPERIMENT);
     let out = path.parent().unwrap().join("out");
-    let mut first = Command::new(env!("CARGO_BIN_EXE_sellout"))
-        .args(["sweep", path.to_str().unwrap(), "--threads", "1", "--out"])
-        .arg(&out)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while journal_rows(&out) < 1 && started.elapsed() < Duration::from_secs(60) {
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    let mut first = sweep_in_background(&path, &out, 1);
     let second = sellout(&[
         "sweep",
         path.to_str().unwrap(),
