@@ -21,6 +21,8 @@ macro_rules! say_raw {
 mod bench;
 mod budget;
 mod check;
+mod completions;
+mod man;
 mod merge;
 mod output;
 mod plan;
@@ -71,6 +73,12 @@ enum Command {
     Check(check::CheckArgs),
     /// Draw the dashboard and write the postmortem (Markdown and self-contained HTML) of an on-sale run's output directory.
     Report(report::ReportArgs),
+    /// Print a completion script for bash, zsh, fish, powershell or elvish to stdout.
+    ///
+    /// For example: `sellout completions bash > ~/.local/share/bash-completion/completions/sellout`.
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff) to stdout, or write one page per subcommand with --out DIR.
+    Man(man::ManArgs),
 }
 
 /// Parses the command line and runs the chosen command.
@@ -84,5 +92,7 @@ pub fn run() -> Result<()> {
         Command::Plan(args) => plan::run_plan(args),
         Command::Report(args) => report::report(args),
         Command::Check(args) => check::check(args),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man(args) => man::man(args),
     }
 }

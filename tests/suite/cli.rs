@@ -103,3 +103,89 @@ fn a_run_that_hits_its_event_limit_exits_1_and_names_the_seed() {
         "{stderr}"
     );
 }
+
+/// The names of sellout's subcommands, from the same clap definitions the binary uses.
+fn subcommand_names() -> Vec<String> {
+    use clap::CommandFactory;
+    let names: Vec<String> = sellout::cli::Cli::command()
+        .get_subcommands()
+        .map(|command| command.get_name().to_owned())
+        .collect();
+    assert!(names.len() >= 9, "too few subcommands: {names:?}");
+    names
+}
+
+#[test]
+fn bash_completion_offers_every_subcommand() {
+    let output = sellout(&["completions", "bash"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let script = text(&output.stdout);
+    assert!(
+        script.contains("complete -F"),
+        "not a bash completion:\n{script}"
+    );
+    for name in subcommand_names() {
+        assert!(
+            script.contains(&format!("sellout,{name})")),
+            "bash completion lacks `{name}`"
+        );
+    }
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        let output = sellout(&["completions", shell]);
+        assert!(
+            output.status.success() && !output.stdout.is_empty(),
+            "{shell}"
+        );
+    }
+}
+
+#[test]
+fn man_page_is_roff_and_names_every_subcommand() {
+    let output = sellout(&["man"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let page = text(&output.stdout);
+    assert!(
+        page.contains(".TH sellout 1"),
+        "not a roff man page:\n{page}"
+    );
+    for name in subcommand_names() {
+        assert!(
+            page.contains(&format!("sellout\\-{name}(1)")),
+            "man page lacks `{name}`"
+        );
+    }
+    let dir = scratch("man-pages");
+    let output = sellout(&["man", "--out", dir.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    for name in [
+        "sellout.1",
+        "sellout-run.1",
+        "sellout-sweep.1",
+        "sellout-man.1",
+    ] {
+        assert!(dir.join(name).is_file(), "man --out did not write {name}");
+    }
+    // Render with man(1) where it is installed: groff must accept the page.
+    match Command::new("man")
+        .arg("-l")
+        .arg(dir.join("sellout.1"))
+        .env("MANPAGER", "cat")
+        .env("MANWIDTH", "80")
+        .output()
+    {
+        Ok(rendered) => {
+            assert!(
+                rendered.status.success(),
+                "man -l failed: {}",
+                text(&rendered.stderr)
+            );
+            assert!(
+                text(&rendered.stderr).trim().is_empty(),
+                "man -l warned: {}",
+                text(&rendered.stderr)
+            );
+            assert!(text(&rendered.stdout).contains("SUBCOMMANDS"));
+        }
+        Err(error) => eprintln!("man is not installed ({error}); not rendering the page"),
+    }
+}
