@@ -26,6 +26,7 @@ mod man;
 mod merge;
 mod output;
 mod plan;
+mod progress;
 mod report;
 mod run;
 mod sweep;

@@ -8,6 +8,7 @@
 //!          └──────────────────── Simulation::run ◀──────────────────┘
 //! ```
 
+pub mod progress;
 mod queue;
 mod run;
 mod streams;

@@ -32,10 +32,14 @@ where
     E: std::error::Error + Send + Sync + 'static,
     F: Fn(crate::engine::Streams) -> std::result::Result<T, E> + Sync,
 {
-    let progress = progress_bar(provenance.replications);
-    let results =
-        crate::replication::replicate(provenance.seed, provenance.replications, &progress, run);
-    progress.finish_and_clear();
+    let results = super::progress::with_run_progress(provenance.replications, |tracker| {
+        crate::replication::replicate_tracked(
+            provenance.seed,
+            provenance.replications,
+            tracker,
+            run,
+        )
+    });
     collect_runs(results, provenance)
 }
 

@@ -138,6 +138,7 @@ impl<E> Simulation<E> {
         model: &mut M,
         limits: Limits,
     ) -> Result<Stop, StopError> {
+        let start = self.scheduler.now;
         loop {
             let Some((time, event)) = self.scheduler.queue.pop() else {
                 return Ok(Stop::Drained);
@@ -158,6 +159,12 @@ impl<E> Simulation<E> {
             }
             self.scheduler.now = time;
             self.events_processed += 1;
+            if self
+                .events_processed
+                .is_multiple_of(super::progress::EVERY_EVENTS)
+            {
+                super::progress::reached(start, time, limits.horizon);
+            }
             model.dispatch(time, event, &mut self.scheduler);
         }
     }
