@@ -2,11 +2,14 @@
 //! `cli/`. Validation of model files lives in `model`.
 
 /// Prints a line to stdout, ignoring a closed pipe (`sellout run … | head`):
-/// results are already on disk, and a CLI must not panic on output.
+/// results are already on disk, and a CLI must not panic on output. Silent
+/// under `--quiet` and `--json` (see `cli/mode.rs`).
 macro_rules! say {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stdout(), $($arg)*);
+        if $crate::cli::mode::human() {
+            let _ = writeln!(std::io::stdout(), $($arg)*);
+        }
     }};
 }
 
@@ -14,7 +17,18 @@ macro_rules! say {
 macro_rules! say_raw {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = write!(std::io::stdout(), $($arg)*);
+        if $crate::cli::mode::human() {
+            let _ = write!(std::io::stdout(), $($arg)*);
+        }
+    }};
+}
+
+/// Prints `warning: …` on stderr, except under `--quiet`.
+macro_rules! warn {
+    ($($arg:tt)*) => {{
+        if $crate::cli::mode::warnings() {
+            eprintln!("warning: {}", format_args!($($arg)*));
+        }
     }};
 }
 
@@ -24,6 +38,7 @@ mod check;
 mod completions;
 mod man;
 mod merge;
+mod mode;
 mod output;
 mod plan;
 mod progress;

@@ -28,7 +28,7 @@ pub fn preflight(
     max_memory: Option<u64>,
 ) -> Result<()> {
     for warning in estimate::warnings(spec) {
-        eprintln!("warning: {what}: {warning}");
+        warn!("{what}: {warning}");
     }
     let estimate = estimate::estimate(spec, journeys);
     check_fits(
@@ -86,7 +86,7 @@ pub fn preflight_sweep<'a>(
     let mut largest: Option<Estimate> = None;
     for (name, spec) in points {
         for warning in estimate::warnings(spec) {
-            eprintln!("warning: {what}, {name}: {warning}");
+            warn!("{what}, {name}: {warning}");
         }
         let estimate = estimate::estimate(spec, false);
         if largest

@@ -27,9 +27,13 @@ pub struct CheckArgs {
     /// The memory limit to check against [default: the memory available to this process].
     #[arg(long, value_parser = super::budget::parse_size)]
     max_memory: Option<u64>,
+    // --json prints {file, kind, name, events, memory_bytes, seconds, limit_bytes, ...}.
+    #[command(flatten)]
+    output: super::mode::OutputFlags,
 }
 
 pub fn check(args: CheckArgs) -> Result<()> {
+    args.output.apply();
     if !(args.scale > 0.0 && args.scale <= 10.0) {
         return Err(super::BadInput(format!(
             "--scale {}: allowed: a factor in (0, 10]",
@@ -55,13 +59,28 @@ pub fn check(args: CheckArgs) -> Result<()> {
         warn(&args.file.display().to_string(), &spec);
         let estimate = estimate::estimate(&spec, false);
         report(&estimate, args.replications, threads, limit.as_ref());
-        super::budget::check_fits(
+        let fits = super::budget::check_fits(
             &args.file.display().to_string(),
             &estimate,
             args.replications,
             threads,
             limit.as_ref(),
-        )
+        );
+        print_json(
+            &args,
+            Cost {
+                kind: kind(&spec),
+                name: spec.name(),
+                runs: args.replications,
+                threads,
+                events: estimate.events,
+                memory_bytes: estimate.peak_bytes(args.replications, threads),
+                seconds: estimate.seconds(args.replications, threads),
+            },
+            limit.as_ref(),
+            fits.is_ok(),
+        )?;
+        fits
     }
 }
 
@@ -110,13 +129,60 @@ fn check_experiment(args: &CheckArgs, threads: usize, limit: Option<&MemoryLimit
         duration_label(core_seconds / concurrent as f64)
     );
     say_limit(limit);
-    super::budget::check_fits(
+    let fits = super::budget::check_fits(
         &format!("{} (its largest point)", args.file.display()),
         &largest,
         concurrent,
         threads,
         limit,
-    )
+    );
+    print_json(
+        args,
+        Cost {
+            kind: "experiment",
+            name: &sweep.experiment.name,
+            runs,
+            threads,
+            events,
+            memory_bytes: largest.peak_bytes(concurrent, threads),
+            seconds: core_seconds / concurrent as f64,
+        },
+        limit,
+        fits.is_ok(),
+    )?;
+    fits
+}
+
+/// What `check` estimated, for --json.
+struct Cost<'a> {
+    kind: &'a str,
+    name: &'a str,
+    /// Replications of a model, or runs of an experiment.
+    runs: u64,
+    threads: usize,
+    events: f64,
+    memory_bytes: f64,
+    seconds: f64,
+}
+
+/// Under --json, one object: the file, its kind and name, the estimate and the limit.
+fn print_json(args: &CheckArgs, cost: Cost, limit: Option<&MemoryLimit>, fits: bool) -> Result<()> {
+    let document = serde_json::json!({
+        "file": args.file.display().to_string(),
+        "valid": true,
+        "kind": cost.kind,
+        "name": cost.name,
+        "runs": cost.runs,
+        "threads": cost.threads,
+        "events": cost.events.round() as u64,
+        "memory_bytes": cost.memory_bytes.round() as u64,
+        "seconds": cost.seconds,
+        "limit_bytes": limit.map(|limit| limit.bytes.round() as u64),
+        "limit_source": limit.map(|limit| limit.source.as_str()),
+        "fits": fits,
+    });
+    super::mode::print_json(&serde_json::to_vec_pretty(&document)?);
+    Ok(())
 }
 
 /// An experiment names its base model with a `model` key; a model file never has one.
@@ -160,7 +226,7 @@ fn say_limit(limit: Option<&MemoryLimit>) {
 
 fn warn(what: &str, spec: &ModelSpec) {
     for warning in estimate::warnings(spec) {
-        eprintln!("warning: {what}: {warning}");
+        warn!("{what}: {warning}");
     }
 }
 

@@ -64,8 +64,12 @@ pub fn collect_runs<T, E: std::error::Error + Send + Sync + 'static>(
         .collect()
 }
 
-/// A bar on a terminal, nothing otherwise (indicatif hides itself off a TTY).
+/// A bar on a terminal, nothing otherwise (indicatif hides itself off a TTY)
+/// or under --quiet and --json.
 pub fn progress_bar(total: u64) -> ProgressBar {
+    if !super::mode::human() {
+        return ProgressBar::hidden();
+    }
     let bar = ProgressBar::new(total);
     if let Ok(style) =
         ProgressStyle::with_template("{bar:30} {pos}/{len} runs  {per_sec}  ETA {eta}")

@@ -16,11 +16,12 @@ use crate::engine::progress::{PARTS, Tracker};
 const REDRAW: Duration = Duration::from_millis(200);
 
 /// Runs `work` (which reports into the tracker it is given) under a bar
-/// for `replications` runs, and clears the bar when it returns.
+/// for `replications` runs, and clears the bar when it returns. No bar
+/// off a terminal or under --quiet and --json.
 pub fn with_run_progress<T>(replications: u64, work: impl FnOnce(&Arc<Tracker>) -> T) -> T {
     let tracker = Arc::new(Tracker::default());
     let bar = ProgressBar::new(replications.saturating_mul(PARTS));
-    if bar.is_hidden() {
+    if bar.is_hidden() || !super::mode::human() {
         return work(&tracker);
     }
     if let Ok(style) = ProgressStyle::with_template("{bar:30} {msg}  ETA {eta}") {

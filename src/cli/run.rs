@@ -41,9 +41,12 @@ pub struct RunArgs {
     /// [default: the memory available to this process].
     #[arg(long, value_parser = super::budget::parse_size)]
     max_memory: Option<u64>,
+    #[command(flatten)]
+    output: super::mode::OutputFlags,
 }
 
 pub fn run_model(args: RunArgs) -> Result<()> {
+    args.output.apply();
     if let Some(threads) = args.threads {
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads as usize)
@@ -214,8 +217,8 @@ fn check_flags_apply(args: &RunArgs, spec: &ModelSpec) -> Result<()> {
         .into());
     }
     if args.scale != 1.0 {
-        eprintln!(
-            "warning: --scale applies to on-sale models only (it multiplies fans and inventory); {} is a {kind} model, so --scale {} is ignored",
+        warn!(
+            "--scale applies to on-sale models only (it multiplies fans and inventory); {} is a {kind} model, so --scale {} is ignored",
             args.model.display(),
             args.scale
         );
@@ -237,11 +240,9 @@ fn write_summary_and_timeseries(
     summary: &serde_json::Value,
     timeseries: &[u8],
 ) -> Result<()> {
-    write_output(
-        out_dir,
-        "summary.json",
-        &serde_json::to_vec_pretty(summary)?,
-    )?;
+    let summary = serde_json::to_vec_pretty(summary)?;
+    write_output(out_dir, "summary.json", &summary)?;
+    super::mode::print_json(&summary);
     write_output(out_dir, "timeseries.csv", timeseries)?;
     Ok(())
 }

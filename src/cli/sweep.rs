@@ -35,6 +35,9 @@ pub struct SweepArgs {
     /// the threads, exceeds this (512M, 4G, ...) [default: the memory available].
     #[arg(long, value_parser = super::budget::parse_size)]
     max_memory: Option<u64>,
+    // --json prints sweep.json (a shard: its manifest JSON) on stdout.
+    #[command(flatten)]
+    output: super::mode::OutputFlags,
 }
 
 /// The thread pool of --threads, or the global one.
@@ -47,6 +50,7 @@ pub fn pool(threads: Option<u64>) -> Result<rayon::ThreadPool> {
 }
 
 pub fn sweep(args: SweepArgs) -> Result<()> {
+    args.output.apply();
     let sweep = Sweep::new(experiment::load(&args.experiment)?)?;
     let out_dir = args
         .out
@@ -99,6 +103,9 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
     };
     for (name, bytes) in &files {
         write_output(&out_dir, name, bytes)?;
+    }
+    if let Some((_, manifest)) = files.iter().find(|(name, _)| name.ends_with(".json")) {
+        super::mode::print_json(manifest);
     }
     if args.shard.is_none() {
         say_raw!("{}", point_table(&manifest.layout, &records));

@@ -189,3 +189,121 @@ fn man_page_is_roff_and_names_every_subcommand() {
         Err(error) => eprintln!("man is not installed ({error}); not rendering the page"),
     }
 }
+
+#[test]
+fn quiet_run_prints_nothing_and_still_writes_its_outputs() {
+    let out = scratch("quiet-run");
+    let model = models_dir().join("mmc.toml");
+    let output = sellout(&[
+        "run",
+        model.to_str().unwrap(),
+        "--quiet",
+        "--scale",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(
+        output.stdout.is_empty(),
+        "--quiet printed:\n{}",
+        text(&output.stdout)
+    );
+    // The --scale warning for a network model is not an error: --quiet drops it too.
+    assert!(
+        output.stderr.is_empty(),
+        "--quiet printed:\n{}",
+        text(&output.stderr)
+    );
+    for name in [
+        "summary.json",
+        "timeseries.csv",
+        "incidents.csv",
+        "dashboard.png",
+    ] {
+        assert!(out.join(name).is_file(), "--quiet did not write {name}");
+    }
+    // Errors still reach stderr.
+    let missing = sellout(&["run", "no-such-model.toml", "--quiet"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(missing.stdout.is_empty());
+    assert!(text(&missing.stderr).contains("Error:"));
+}
+
+#[test]
+fn json_run_prints_its_summary_json() {
+    let out = scratch("json-run");
+    let model = models_dir().join("mmc.toml");
+    let output = sellout(&[
+        "run",
+        model.to_str().unwrap(),
+        "-r",
+        "2",
+        "--json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let printed: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("--json prints one JSON document");
+    let file = std::fs::read(out.join("summary.json")).unwrap();
+    let written: serde_json::Value = serde_json::from_slice(&file).unwrap();
+    assert_eq!(printed, written);
+    assert_eq!(text(&output.stdout).trim_end(), text(&file).trim_end());
+    assert!(
+        sellout(&["run", "x.toml", "--json", "--quiet"])
+            .status
+            .code()
+            == Some(2)
+    );
+}
+
+#[test]
+fn json_check_prints_the_estimate() {
+    let model = models_dir().join("mmc.toml");
+    let output = sellout(&[
+        "check",
+        model.to_str().unwrap(),
+        "--json",
+        "--max-memory",
+        "1G",
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let estimate: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("check --json prints one JSON document");
+    assert_eq!(estimate["kind"], "network", "{estimate}");
+    assert_eq!(estimate["fits"], true, "{estimate}");
+    assert_eq!(estimate["limit_bytes"], 1u64 << 30, "{estimate}");
+    for key in ["events", "memory_bytes", "seconds"] {
+        assert!(
+            estimate[key].as_f64().is_some_and(|v| v > 0.0),
+            "{key}: {estimate}"
+        );
+    }
+}
+
+#[test]
+fn json_sweep_prints_sweep_json() {
+    let dir = scratch("json-sweep");
+    std::fs::copy(models_dir().join("mmc.toml"), dir.join("model.toml")).unwrap();
+    std::fs::write(
+        dir.join("sweep.toml"),
+        "model = \"model.toml\"\nreplications = 2\nmetrics = [\"desk.served\"]\n\
+         [grid]\n\"horizon\" = [\"3h\", \"4h\"]\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let output = sellout(&[
+        "sweep",
+        dir.join("sweep.toml").to_str().unwrap(),
+        "--json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let printed: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("sweep --json prints one JSON document");
+    let written: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("sweep.json")).unwrap()).unwrap();
+    assert_eq!(printed, written);
+}
