@@ -330,18 +330,8 @@ fn a_journal_from_another_sweep_is_refused() {
     let out = path.parent().unwrap().join("out");
     sweep(&path, &out, &[]);
     std::fs::write(&path, GRID_EXPERIMENT.replace("seed = 11", "seed = 12")).unwrap();
-    let output = sellout(&[
-        "sweep",
-        path.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
-    assert!(
-        text(&output.stderr).contains("runs.partial.csv"),
-        "{}",
-        text(&output.stderr)
-    );
+    let stderr = sweep_refused(&path, &out, "seed 12 into seed 11's directory");
+    assert!(stderr.contains("runs.partial.csv"), "{stderr}");
 }
 
 #[test]
@@ -489,17 +479,23 @@ fn planner_finds_the_erlang_c_minimum_servers() {
     assert!(result["at_answer"]["ci95"][0].as_f64().unwrap() > 0.95);
 }
 
-fn expect_bad_input(label: &str, experiment_text: &str, needle: &str) {
-    let path = experiment(label, &mmc_model(3.0, 4, "10m"), experiment_text);
-    let out = path.parent().unwrap().join("out");
+/// Runs a sweep that must be refused as bad input (exit 2); returns its stderr.
+fn sweep_refused(experiment: &Path, out: &Path, label: &str) -> String {
     let output = sellout(&[
         "sweep",
-        path.to_str().unwrap(),
+        experiment.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
     ]);
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{label}: {stderr}");
+    stderr
+}
+
+fn expect_bad_input(label: &str, experiment_text: &str, needle: &str) {
+    let path = experiment(label, &mmc_model(3.0, 4, "10m"), experiment_text);
+    let out = path.parent().unwrap().join("out");
+    let stderr = sweep_refused(&path, &out, label);
     assert!(
         stderr.contains(needle),
         "{label}: expected {needle:?} in: {stderr}"
@@ -589,14 +585,7 @@ fn a_corrupt_or_edited_journal_line_is_reported_as_corrupt() {
     ];
     for (what, from, to) in cases {
         std::fs::write(&journal, original.replacen(&from, &to, 1)).unwrap();
-        let output = sellout(&[
-            "sweep",
-            path.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ]);
-        let stderr = text(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{what}: {stderr}");
+        let stderr = sweep_refused(&path, &out, what);
         assert!(
             stderr.contains("line 4 is corrupt") && !stderr.contains("another sweep"),
             "{what}: {stderr}"
