@@ -204,23 +204,10 @@ pub fn utilization(busy: u32, servers: u32) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{DistributionSpec, Duration, EndpointServiceSpec, RateLimitSpec, ShedSpec};
+    use crate::model::{Duration, EndpointServiceSpec, RateLimitSpec, ShedSpec};
+    use crate::onsale::components::fixtures::{at, det, ms};
 
     const SEED: u64 = 5;
-
-    fn det(ms: i64) -> DistributionSpec {
-        DistributionSpec::Det {
-            value: Duration::from_secs_f64(ms as f64 / 1000.0),
-        }
-    }
-
-    fn ms(ms: i64) -> Span {
-        Span(ms * 1_000_000)
-    }
-
-    fn at(ms_after_opening: i64) -> Time {
-        Time::OPENING + ms(ms_after_opening)
-    }
 
     /// `servers` × 2 workers, a queue of `queue`; distinct service times per
     /// endpoint so a wrong sampler shows.

@@ -153,24 +153,11 @@ impl Database {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{DistributionSpec, Duration};
+    use crate::model::Duration;
+    use crate::onsale::components::fixtures::{at, det, ms};
     use crate::resilience::BreakerSpec;
 
     const SEED: u64 = 9;
-
-    fn det(ms: i64) -> DistributionSpec {
-        DistributionSpec::Det {
-            value: Duration::from_secs_f64(ms as f64 / 1000.0),
-        }
-    }
-
-    fn ms(ms: i64) -> Span {
-        Span(ms * 1_000_000)
-    }
-
-    fn at(ms_after_opening: i64) -> Time {
-        Time::OPENING + ms(ms_after_opening)
-    }
 
     fn spec(connections: u32, breaker: Option<BreakerSpec>) -> DatabaseSpec {
         DatabaseSpec {

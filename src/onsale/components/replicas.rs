@@ -91,17 +91,10 @@ mod tests {
     use super::*;
     use crate::engine::Streams;
     use crate::model::{DistributionSpec, Duration};
+    use crate::onsale::components::fixtures::{at, ms};
     use crate::onsale::request::Endpoint;
 
     const SEED: u64 = 13;
-
-    fn ms(ms: i64) -> Span {
-        Span(ms * 1_000_000)
-    }
-
-    fn at(ms_after_opening: i64) -> Time {
-        Time::OPENING + ms(ms_after_opening)
-    }
 
     fn replicas() -> Replicas {
         let det = |ms: f64| DistributionSpec::Det {
