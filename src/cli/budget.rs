@@ -83,25 +83,15 @@ pub fn preflight_sweep<'a>(
     threads: usize,
     max_memory: Option<u64>,
 ) -> Result<()> {
-    let mut largest: Option<Estimate> = None;
+    let mut estimates = Vec::new();
     for (name, spec) in points {
         for warning in estimate::warnings(spec) {
             warn!("{what}, {name}: {warning}");
         }
-        let estimate = estimate::estimate(spec, false);
-        if largest
-            .as_ref()
-            .is_none_or(|l| estimate.working_bytes() > l.working_bytes())
-        {
-            largest = Some(estimate);
-        }
+        estimates.push(estimate::estimate(spec, false));
     }
-    let Some(largest) = largest else {
+    let Some(largest) = largest_sweep_run(&estimates) else {
         return Ok(());
-    };
-    let largest = Estimate {
-        retained_bytes: 0.0,
-        ..largest
     };
     check_fits(
         &format!("{what} (its largest point, {threads} at a time)"),
@@ -110,6 +100,19 @@ pub fn preflight_sweep<'a>(
         threads,
         memory_limit(max_memory).as_ref(),
     )
+}
+
+/// The largest of a sweep's per-point estimates, as one of its runs costs: a
+/// sweep keeps one row of metrics per run, not the runs' data, so a finished
+/// run retains nothing.
+pub fn largest_sweep_run(estimates: &[Estimate]) -> Option<Estimate> {
+    let largest = estimates
+        .iter()
+        .max_by(|a, b| a.working_bytes().total_cmp(&b.working_bytes()))?;
+    Some(Estimate {
+        retained_bytes: 0.0,
+        ..largest.clone()
+    })
 }
 
 /// "point 3 (variant \"fifo\")", for warnings about one point of a sweep.

@@ -106,16 +106,8 @@ fn check_experiment(args: &CheckArgs, threads: usize, limit: Option<&MemoryLimit
     let replications = sweep.layout.replications as f64;
     let events: f64 = estimates.iter().map(|e| e.events).sum::<f64>() * replications;
     let core_seconds: f64 = estimates.iter().map(|e| e.seconds(1, 1)).sum::<f64>() * replications;
-    let Some(largest) = estimates
-        .iter()
-        .max_by(|a, b| a.working_bytes().total_cmp(&b.working_bytes()))
-    else {
+    let Some(largest) = super::budget::largest_sweep_run(&estimates) else {
         return Ok(());
-    };
-    // A sweep keeps one row of metrics per run, not the runs' data.
-    let largest = Estimate {
-        retained_bytes: 0.0,
-        ..largest.clone()
     };
     let concurrent = runs.min(threads as u64);
     say!("  events:  about {}", events_label(events));
