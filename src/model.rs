@@ -13,6 +13,7 @@ mod load;
 mod network;
 mod onsale;
 mod operations;
+pub mod overrides;
 mod service;
 
 pub use contention::{ContentionSpec, MAX_CLIENTS, MAX_WRITES_PER_CLIENT, NetworkDelaySpec};
@@ -21,7 +22,8 @@ pub use duration::{DURATION_FORMAT, Duration, parse_duration};
 pub use error::{Invalid, ModelError};
 pub use fault::{Component, FaultKind, FaultSpec, RandomFaultSpec};
 pub use load::{
-    LoadedModel, MAX_INPUT_BYTES, ModelSpec, OnsaleModel, deserialize_toml, load, parse, read_input,
+    LoadedModel, MAX_INPUT_BYTES, ModelSpec, OnsaleModel, deserialize_toml, load,
+    load_with_overrides, parse, read_input,
 };
 pub use network::{NetworkSpec, RouteSpec, SourceSpec, StationSpec};
 pub use onsale::{

@@ -7,7 +7,7 @@ pub mod plots;
 pub mod postmortem;
 mod provenance;
 mod service_table;
-mod summary;
+pub mod summary;
 mod table;
 
 pub use contention_table::contention_table;

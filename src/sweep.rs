@@ -24,7 +24,7 @@ pub mod journal;
 pub mod layout;
 pub mod lock;
 pub mod outputs;
-pub mod overrides;
+pub use crate::model::overrides;
 pub mod paired;
 pub mod planner;
 pub mod record;

@@ -21,6 +21,9 @@ pub struct CheckArgs {
     /// On-sale models: the `--scale` the run would use, in (0, 10].
     #[arg(long, default_value_t = 1.0)]
     scale: f64,
+    /// Model files: the `--set PATH=VALUE` overrides the run would use (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = crate::model::overrides::parse_assignment)]
+    set: Vec<(String, toml::Value)>,
     /// Worker threads the run would use [default: all cores].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
     threads: Option<u64>,
@@ -46,9 +49,16 @@ pub fn check(args: CheckArgs) -> Result<()> {
         .map_or_else(rayon::current_num_threads, |threads| threads as usize);
     let limit = memory_limit(args.max_memory);
     if is_experiment(&args.file) {
+        if !args.set.is_empty() {
+            return Err(super::BadInput(format!(
+                "--set applies to model files; {} is an experiment (put overrides in its `set` table)",
+                args.file.display()
+            ))
+            .into());
+        }
         check_experiment(&args, threads, limit.as_ref())
     } else {
-        let loaded = model::load(&args.file)?;
+        let loaded = model::load_with_overrides(&args.file, &args.set)?;
         let spec = as_run(&loaded.spec, args.scale);
         say!(
             "{}: a valid {} model ({:?})",

@@ -34,6 +34,11 @@ pub struct RunArgs {
     /// On-sale models: multiply fans and inventory (population, shows, outflow) by this factor, in (0, 10].
     #[arg(long, default_value_t = 1.0)]
     scale: f64,
+    /// Override a model value before running, as a sweep's `set` does:
+    /// `--set app.servers=60 --set waiting_room.mode=fifo` (repeatable; the
+    /// value is TOML, or a plain string). Recorded in summary.json's provenance.
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = crate::model::overrides::parse_assignment)]
+    set: Vec<(String, toml::Value)>,
     /// On-sale models: also write journeys.csv, one row per fan or bot (replication 0).
     #[arg(long)]
     journeys: bool,
@@ -59,7 +64,7 @@ pub fn run_model(args: RunArgs) -> Result<()> {
         }
         .into());
     }
-    let loaded = model::load(&args.model)?;
+    let loaded = model::load_with_overrides(&args.model, &args.set)?;
     check_flags_apply(&args, &loaded.spec)?;
     let provenance = Provenance::new(&loaded, args.seed, args.replications);
     let out_dir = args

@@ -55,6 +55,8 @@ pub struct LoadedModel {
     pub sha256: String,
     /// The model.
     pub spec: ModelSpec,
+    /// `--set` overrides applied to the file's text, as `path=value` (TOML source).
+    pub overrides: Vec<String>,
 }
 
 /// The kinds a model file may declare.
@@ -67,6 +69,16 @@ struct KindProbe {
 
 /// Reads, parses and validates the model file at `path`.
 pub fn load(path: &Path) -> Result<LoadedModel, ModelError> {
+    load_with_overrides(path, &[])
+}
+
+/// Reads the model file at `path`, applies `overrides` (`--set path=value`) to
+/// its TOML and validates the result, so every model check applies to the
+/// edited model. The SHA-256 stays the file's; the overrides are kept beside it.
+pub fn load_with_overrides(
+    path: &Path,
+    overrides: &[(String, toml::Value)],
+) -> Result<LoadedModel, ModelError> {
     let bytes = read_input(path).map_err(|reason| ModelError::Read {
         path: path.to_owned(),
         reason,
@@ -76,11 +88,64 @@ pub fn load(path: &Path) -> Result<LoadedModel, ModelError> {
         field: String::new(),
         message: format!("not UTF-8 text: {error}"),
     })?;
+    let spec = if overrides.is_empty() {
+        parse(path, &text)?
+    } else {
+        parse(path, &apply_overrides(path, &text, overrides)?).map_err(without_snippet)?
+    };
     Ok(LoadedModel {
         path: path.to_owned(),
         sha256: hex(&Sha256::digest(&bytes)),
-        spec: parse(path, &text)?,
+        spec,
+        overrides: overrides
+            .iter()
+            .map(|(key, value)| format!("{key}={}", super::overrides::source(value)))
+            .collect(),
     })
+}
+
+/// A parse error of the model as edited by `--set`: its line and snippet are of
+/// the re-serialized text, not the user's file, so only the reason is kept.
+fn without_snippet(error: ModelError) -> ModelError {
+    match error {
+        ModelError::Parse {
+            path,
+            field,
+            message,
+        } => ModelError::Parse {
+            path,
+            field,
+            message: format!(
+                "{} (in the model as edited by --set)",
+                message.lines().last().unwrap_or_default().trim()
+            ),
+        },
+        other => other,
+    }
+}
+
+/// The model text with each override set at its path.
+fn apply_overrides(
+    path: &Path,
+    text: &str,
+    overrides: &[(String, toml::Value)],
+) -> Result<String, ModelError> {
+    let mut value: toml::Value = deserialize(path, text)?;
+    for (key, override_value) in overrides {
+        let invalid = |message: String| ModelError::Invalid {
+            path: path.to_owned(),
+            invalid: Invalid::new(
+                format!("--set {key}"),
+                super::overrides::source(override_value),
+                format!("a path into the model ({message})"),
+            ),
+        };
+        super::overrides::OverridePath::parse(key)
+            .map_err(invalid)?
+            .set(&mut value, override_value.clone())
+            .map_err(invalid)?;
+    }
+    Ok(toml::to_string(&value).expect("a TOML value serializes"))
 }
 
 /// Parses and validates model text; `path` is only used in error messages.

@@ -3,18 +3,13 @@
 
 use serde_json::Value;
 
-/// A metric that is a number, or `{ mean, ci95 }` as (mean, half-width).
+/// A metric as (mean, half-width of its 95% interval when it has one).
 pub(super) fn number(metrics: &Value, key: &str) -> Option<(f64, Option<f64>)> {
-    match metrics.get(key)? {
-        Value::Number(number) => Some((number.as_f64()?, None)),
-        Value::Object(estimate) => {
-            let mean = estimate.get("mean")?.as_f64()?;
-            let bounds = estimate.get("ci95")?.as_array()?;
-            let half = (bounds.get(1)?.as_f64()? - bounds.first()?.as_f64()?) / 2.0;
-            Some((mean, Some(half)))
-        }
-        _ => None,
-    }
+    let reading = super::summary::read_metric(metrics, key)?;
+    Some((
+        reading.mean,
+        reading.ci95.map(|(low, high)| (high - low) / 2.0),
+    ))
 }
 
 /// A metric formatted as `x` or `x ±h`; `n/a` when undefined (null or absent).
@@ -30,6 +25,29 @@ pub(super) fn show(metrics: &Value, key: &str, format: fn(f64) -> String) -> Str
 /// bound and printed as one, `0.20% [0.00%, 0.50%] (clipped at 0)`, so
 /// nobody reads a negative count or a share over 100%.
 fn show_spread(
+    metrics: &Value,
+    key: &str,
+    format: fn(f64) -> String,
+    spread: fn(f64) -> String,
+) -> String {
+    let shown = estimate_text(metrics, key, format, spread);
+    match super::summary::read_metric(metrics, key) {
+        Some(reading) if reading.undefined > 0 => format!(
+            "{shown} (defined in {} of {} runs)",
+            reading_runs(metrics, key) - reading.undefined,
+            reading_runs(metrics, key)
+        ),
+        _ => shown,
+    }
+}
+
+/// Replications behind a metric: those defining it plus those that do not.
+fn reading_runs(metrics: &Value, key: &str) -> u64 {
+    let count = |field: &str| metrics[key][field].as_u64().unwrap_or(0);
+    count("n") + count("undefined")
+}
+
+fn estimate_text(
     metrics: &Value,
     key: &str,
     format: fn(f64) -> String,

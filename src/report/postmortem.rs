@@ -98,8 +98,9 @@ fn document(input: &PostmortemInput) -> Document {
     });
     doc.heading(2, "Reproduce");
     doc.paragraph(format!(
-        "`sellout run {} --seed {} --replications {}{}` rebuilds every number here; `sellout report DIR` rewrites this report from the run's files.",
+        "`sellout run {}{} --seed {} --replications {}{}` rebuilds every number here; `sellout report DIR` rewrites this report from the run's files.",
         facts.provenance("model_path"),
+        facts.overrides().iter().map(|assignment| format!(" --set '{assignment}'")).collect::<String>(),
         facts.provenance("seed"),
         facts.replications(),
         if facts.scale() == 1.0 { String::new() } else { format!(" --scale {}", facts.scale()) }

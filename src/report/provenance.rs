@@ -11,6 +11,8 @@ pub struct Provenance {
     pub model_path: String,
     /// Hex SHA-256 of the model file's bytes.
     pub model_sha256: String,
+    /// `--set` overrides applied to the model file, as `path=value`.
+    pub overrides: Vec<String>,
     /// The seed; replication r uses streams derived from (seed, r).
     pub seed: u64,
     /// Number of replications.
@@ -28,6 +30,7 @@ impl Provenance {
             model: model.spec.name().to_owned(),
             model_path: model.path.display().to_string(),
             model_sha256: model.sha256.clone(),
+            overrides: model.overrides.clone(),
             seed,
             replications,
             sellout_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -37,8 +40,13 @@ impl Provenance {
 
     /// The command that replays this result.
     pub fn replay_command(&self) -> String {
+        let sets: String = self
+            .overrides
+            .iter()
+            .map(|assignment| format!(" --set '{assignment}'"))
+            .collect();
         format!(
-            "sellout run {} --seed {} --replications {}",
+            "sellout run {}{sets} --seed {} --replications {}",
             self.model_path, self.seed, self.replications
         )
     }

@@ -321,7 +321,7 @@ fn brooker_occ_runs_from_the_command_line() {
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["kind"], "contention");
-    let calls = summary["metrics"]["calls"].as_f64().unwrap();
+    let calls = summary["metrics"]["calls"]["mean"].as_f64().unwrap();
     let csv = std::fs::read_to_string(out.join("timeseries.csv")).unwrap();
     let mut lines = csv.lines();
     assert_eq!(

@@ -1,5 +1,4 @@
-//! Reading `summary.json`: each metric is a plain number for one replication,
-//! or `{ "mean": x, "ci95": [lo, hi] }` across several. NaN was written as null.
+//! Reading an on-sale `summary.json` (see `report::summary::read_metric`).
 
 use serde_json::Value;
 
@@ -23,22 +22,26 @@ impl<'a> Facts<'a> {
         Facts { summary }
     }
 
-    /// The metric `key`, if present and a number.
+    /// The metric `key`, if present and defined in some replication.
     pub fn get(&self, key: &str) -> Option<Estimate> {
-        match &self.summary["metrics"][key] {
-            Value::Number(number) => Some(Estimate {
-                mean: number.as_f64()?,
-                ci95: None,
-            }),
-            Value::Object(object) => {
-                let bound = |index: usize| object.get("ci95")?.get(index)?.as_f64();
-                Some(Estimate {
-                    mean: object.get("mean")?.as_f64()?,
-                    ci95: bound(0).zip(bound(1)),
-                })
-            }
-            _ => None,
-        }
+        let reading = crate::report::summary::read_metric(&self.summary["metrics"], key)?;
+        Some(Estimate {
+            mean: reading.mean,
+            ci95: reading.ci95,
+        })
+    }
+
+    /// The run's `--set` overrides, as `path=value` (none in files from before they existed).
+    pub fn overrides(&self) -> Vec<String> {
+        self.summary["provenance"]["overrides"]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|item| item.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The value (or mean) of `key`, NaN if absent.

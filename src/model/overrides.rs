@@ -123,6 +123,26 @@ pub fn source(value: &toml::Value) -> String {
     value.to_string()
 }
 
+/// Parses one `--set PATH=VALUE`: the path as in experiments, the value as a
+/// TOML value (`60`, `"fifo"`, `[1, 2]`, `true`); text that is not TOML is
+/// taken as a string, so `--set waiting_room.mode=fifo` needs no quotes.
+pub fn parse_assignment(assignment: &str) -> Result<(String, toml::Value), String> {
+    let (path, value) = assignment
+        .split_once('=')
+        .ok_or_else(|| format!("{assignment:?} is not PATH=VALUE, e.g. app.servers=60"))?;
+    let path = path.trim();
+    OverridePath::parse(path)?;
+    let value = value.trim();
+    let parsed = toml::from_str::<toml::Table>(&format!("value = {value}"))
+        .ok()
+        .filter(|table| table.len() == 1)
+        .and_then(|mut table| table.remove("value"));
+    Ok((
+        path.to_owned(),
+        parsed.unwrap_or_else(|| toml::Value::String(value.to_owned())),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,5 +194,29 @@ mod tests {
         let optional = OverridePath::parse("app.queue").unwrap();
         optional.set(&mut value, toml::Value::Integer(5)).unwrap();
         assert_eq!(render(optional.get(&value).unwrap()), "5");
+    }
+
+    #[test]
+    fn assignments_parse_toml_values_and_bare_strings() {
+        let value = |text| parse_assignment(text).map(|(_, value)| value);
+        assert_eq!(value("app.servers=60"), Ok(toml::Value::Integer(60)));
+        assert_eq!(value("a.b = 0.5"), Ok(toml::Value::Float(0.5)));
+        assert_eq!(value("mode=fifo"), Ok(toml::Value::String("fifo".into())));
+        assert_eq!(
+            value("mode=\"fifo\""),
+            Ok(toml::Value::String("fifo".into()))
+        );
+        assert_eq!(
+            parse_assignment("station[1].servers=2").unwrap().0,
+            "station[1].servers"
+        );
+        // A value that would smuggle in a second key stays one string.
+        assert_eq!(
+            value("a=1\nb = 2"),
+            Ok(toml::Value::String("1\nb = 2".into()))
+        );
+        assert!(parse_assignment("no-equals-sign").is_err());
+        assert!(parse_assignment("bad path=1").is_err());
+        assert!(parse_assignment("=1").is_err());
     }
 }
