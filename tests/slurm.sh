@@ -12,8 +12,8 @@
 # The job script is README's, extracted from README.md at run time (the block
 # under "As a **Slurm job array**"), so README cannot drift from what is tested.
 # The sweep is named as in README (experiments/waiting-room-outflow/sweep.toml)
-# but lives in a scratch directory: the shipped experiment with fewer points,
-# fewer replications and a smaller population.
+# but lives in a scratch directory: the shipped experiment with fewer points
+# and replications (see below).
 #
 # Everything Slurm writes (slurm.conf, state, spool, logs, pid files) is under
 # the scratch directory, and SLURM_CONF points there: /etc/slurm is never
@@ -69,12 +69,13 @@ work="$scratch/work"
 cp -r models "$work/models"
 ln -s "$bin" "$work/bin/sellout"
 # The shipped experiment, cut down: 2 outflows (randomized pre-queue) and the
-# no-waiting-room variant = 3 points, × 3 replications = 9 runs, 40,000 fans. Runs take a second or two each, so a task is still
-# running when the requeue lands.
+# no-waiting-room variant = 3 points, x 3 replications = 9 runs. Twice the
+# baseline's fans make each run take a second or two, so task 0 (runs 0, 4, 8)
+# is still running when the requeue lands after its first run.
 sed -E \
   -e 's/^replications = [0-9]+/replications = 3/' \
   -e 's/^"waiting_room.outflow_per_min" = .*/"waiting_room.outflow_per_min" = [2000, 6000]/' \
-  -e 's/^seed = [0-9]+/seed = 1\nset = { "demand.population" = 40000 }/' \
+  -e 's/^seed = [0-9]+/seed = 1\nset = { "demand.population" = 400000 }/' \
   experiments/waiting-room-outflow/sweep.toml > "$work/experiments/waiting-room-outflow/sweep.toml"
 # README's job script, verbatim.
 awk '/^As a \*\*Slurm job array\*\*/ { found = 1 } found && /^```sh$/ { inside = 1; next }
@@ -112,6 +113,8 @@ AccountingStorageType=accounting_storage/none
 MpiDefault=none
 ReturnToService=2
 KillWait=5
+# A requeued job waits cred_expire seconds (default 120) before it may start again.
+AuthInfo=cred_expire=10
 StateSaveLocation=$scratch/state
 SlurmdSpoolDir=$scratch/spool
 SlurmctldPidFile=$scratch/run/slurmctld.pid
