@@ -30,12 +30,6 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
 timings=()
 timing() { timings+=("$(printf '%-34s %s' "$1" "$2")"); echo "   ($1: $2)"; }
 
-# ---- the binary (never on the job's PATH as anything but `sellout`)
-bin="${SELLOUT_BIN:-target/release/sellout}"
-if [ -z "${SELLOUT_BIN:-}" ] && [ ! -x "$bin" ]; then cargo build --release; fi
-[ -x "$bin" ] || { echo "FAIL: no sellout binary at $bin"; exit 1; }
-bin="$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")"
-
 # ---- Slurm and munge, installed if missing
 [ "$(id -u)" = 0 ] || skip "not run because this is not root (munged, slurmctld and slurmd are started here as root)"
 if ! command -v slurmctld > /dev/null || ! command -v slurmd > /dev/null || ! command -v munged > /dev/null; then
@@ -58,6 +52,13 @@ if ! command -v slurmctld > /dev/null || ! command -v slurmd > /dev/null || ! co
   [ "$ok" = 1 ] || { tail -n 20 /tmp/sellout-slurm-apt.log; skip "not run because apt-get install slurm-wlm munge failed (log: /tmp/sellout-slurm-apt.log)"; }
   timing "apt-get install slurm-wlm munge" "$(since "$start")"
 fi
+
+# ---- the binary: $SELLOUT_BIN, or target/release/sellout (built if missing)
+bin="${SELLOUT_BIN:-target/release/sellout}"
+if [ -z "${SELLOUT_BIN:-}" ] && [ ! -x "$bin" ]; then cargo build --release; fi
+[ -x "$bin" ] || { echo "FAIL: no sellout binary at $bin"; exit 1; }
+bin="$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")"
+
 echo "== $(slurmctld -V 2>/dev/null || echo slurm), $(munged -V 2>/dev/null | head -n 1 || echo munge)"
 
 # ---- scratch directory: Slurm's files and a checkout-shaped working directory
@@ -111,10 +112,13 @@ SelectTypeParameters=CR_Core
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
 MpiDefault=none
+MailProg=/bin/true
 ReturnToService=2
 KillWait=5
 # A requeued job waits cred_expire seconds (default 120) before it may start again.
 AuthInfo=cred_expire=10
+# ...and then for the next scheduling pass (default: backfill every 30 s).
+SchedulerParameters=bf_interval=2,sched_interval=5
 StateSaveLocation=$scratch/state
 SlurmdSpoolDir=$scratch/spool
 SlurmctldPidFile=$scratch/run/slurmctld.pid
@@ -160,9 +164,11 @@ start=$(now)
 if pgrep -x munged > /dev/null; then
   echo "   munged already running (not ours: left alone)"
 else
-  [ -s /etc/munge/munge.key ] || { mungekey --create 2> /dev/null || dd if=/dev/urandom of=/etc/munge/munge.key bs=1 count=1024 2> /dev/null; }
-  chown root:root /etc/munge/munge.key 2> /dev/null || true
-  chmod 0400 /etc/munge/munge.key
+  # The munge package creates the key; make one only if it is missing.
+  if [ ! -s /etc/munge/munge.key ]; then
+    mungekey --create 2> /dev/null || { dd if=/dev/urandom of=/etc/munge/munge.key bs=1 count=1024 2> /dev/null && chmod 0400 /etc/munge/munge.key; }
+    chown munge:munge /etc/munge/munge.key 2> /dev/null || true
+  fi
   mkdir -p /run/munge /var/lib/munge /var/log/munge
   munge_pidfile="$scratch/run/munged.pid"
   munged --force --pid-file="$munge_pidfile" --log-file="$scratch/log/munged.log" ||
