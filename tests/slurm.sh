@@ -63,6 +63,16 @@ echo "== $(slurmctld -V 2>/dev/null || echo slurm), $(munged -V 2>/dev/null | he
 
 # ---- scratch directory: Slurm's files and a checkout-shaped working directory
 scratch="$repo/target/ci-out/slurm"
+# Daemons left by an earlier run of this test that was killed before its trap
+# ran: stopped by their pid files, if their command line names this directory.
+for pidfile in "$scratch"/run/*.pid; do
+  [ -s "$pidfile" ] || continue
+  pid="$(cat "$pidfile")"
+  if tr '\0' ' ' < "/proc/$pid/cmdline" 2> /dev/null | grep -qF "$scratch/"; then
+    echo "   stopping $(basename "$pidfile" .pid) (pid $pid) left by an earlier run"
+    kill "$pid" 2> /dev/null || true; sleep 1; kill -9 "$pid" 2> /dev/null || true
+  fi
+done
 rm -rf "$scratch"
 mkdir -p "$scratch"/{etc,state,spool,log,run,work/experiments/waiting-room-outflow,work/bin}
 scratch="$(cd "$scratch" && pwd)"
@@ -175,8 +185,9 @@ else
     skip "not run because munged did not start (log: $scratch/log/munged.log)"
 fi
 munge -n | unmunge > /dev/null 2>&1 || skip "not run because munge cannot encode and decode a credential"
-slurmctld || skip "not run because slurmctld did not start (log: $scratch/log/slurmctld.log)"
-slurmd || skip "not run because slurmd did not start (log: $scratch/log/slurmd.log)"
+# -f: the configuration is SLURM_CONF's anyway; on the command line it names this test's daemons.
+slurmctld -f "$SLURM_CONF" || skip "not run because slurmctld did not start (log: $scratch/log/slurmctld.log)"
+slurmd -f "$SLURM_CONF" || skip "not run because slurmd did not start (log: $scratch/log/slurmd.log)"
 state=""
 for _ in $(seq 120); do
   state="$(sinfo -h -N -o %t 2> /dev/null | head -n 1)"
