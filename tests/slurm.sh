@@ -63,16 +63,33 @@ echo "== $(slurmctld -V 2>/dev/null || echo slurm), $(munged -V 2>/dev/null | he
 
 # ---- scratch directory: Slurm's files and a checkout-shaped working directory
 scratch="$repo/target/ci-out/slurm"
-# Daemons left by an earlier run of this test that was killed before its trap
-# ran: stopped by their pid files, if their command line names this directory.
-for pidfile in "$scratch"/run/*.pid; do
-  [ -s "$pidfile" ] || continue
-  pid="$(cat "$pidfile")"
-  if tr '\0' ' ' < "/proc/$pid/cmdline" 2> /dev/null | grep -qF "$scratch/"; then
-    echo "   stopping $(basename "$pidfile" .pid) (pid $pid) left by an earlier run"
-    kill "$pid" 2> /dev/null || true; sleep 1; kill -9 "$pid" 2> /dev/null || true
-  fi
-done
+# Processes of this test's cluster: their environment names its slurm.conf
+# (the daemons, and through slurmd the job steps and their sweeps), and they
+# are not in this script's session (the daemons detach from it). Used to stop
+# what an earlier run left (killed before its trap ran) and, on exit, what
+# outlived the daemons.
+conf="$scratch/etc/slurm.conf"
+cluster_pids() {
+  local d my_sid sid
+  my_sid="$(sed 's/.*) //' /proc/$$/stat | awk '{ print $4 }')"
+  for d in /proc/[0-9]*; do
+    grep -qzxF "SLURM_CONF=$conf" "$d/environ" 2> /dev/null || continue
+    sid="$(sed 's/.*) //' "$d/stat" 2> /dev/null | awk '{ print $4 }')"
+    [ -n "$sid" ] && [ "$sid" != "$my_sid" ] && echo "${d#/proc/}"
+  done
+  return 0
+}
+stop_cluster_pids() { # why
+  local pids
+  pids="$(cluster_pids | tr '\n' ' ')"
+  [ -n "${pids// /}" ] || return 0
+  echo "   stopping $1: pids $pids"
+  kill $pids 2> /dev/null || true
+  sleep 1
+  pids="$(cluster_pids | tr '\n' ' ')"
+  [ -z "${pids// /}" ] || kill -9 $pids 2> /dev/null || true
+}
+stop_cluster_pids "what an earlier run of this test left running"
 rm -rf "$scratch"
 mkdir -p "$scratch"/{etc,state,spool,log,run,work/experiments/waiting-room-outflow,work/bin}
 scratch="$(cd "$scratch" && pwd)"
@@ -105,7 +122,7 @@ timing "one-machine sweep ($runs runs, 2 threads)" "$(since "$start")"
 # ---- the cluster
 host="$(hostname)"
 cpus="$(nproc)"
-export SLURM_CONF="$scratch/etc/slurm.conf"
+export SLURM_CONF="$conf"
 cat > "$SLURM_CONF" <<CONF
 ClusterName=sellout-test
 SlurmctldHost=$host
@@ -140,6 +157,7 @@ PartitionName=test Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 
 munge_pidfile=""
+jobs=""
 stop_by_pidfile() { # name pidfile
   local pid
   [ -n "$2" ] && [ -s "$2" ] || return 0
@@ -154,9 +172,11 @@ cleanup() {
   local rc=$?
   set +e
   echo "== stopping the daemons this test started"
+  [ -z "$jobs" ] || { scancel $jobs 2> /dev/null; for _ in $(seq 20); do [ -z "$(squeue -h 2> /dev/null)" ] && break; sleep 0.5; done; }
   stop_by_pidfile slurmd "$scratch/run/slurmd.pid"
   stop_by_pidfile slurmctld "$scratch/run/slurmctld.pid"
   stop_by_pidfile munged "$munge_pidfile"
+  stop_cluster_pids "processes of the cluster that outlived it"
   if [ "$rc" != 0 ]; then
     for f in "$scratch"/log/*.log; do echo "---- $f (last 30 lines)"; tail -n 30 "$f"; done
   fi
@@ -236,6 +256,7 @@ echo "== README's job array: sbatch --array=0-$((tasks - 1))"
 rm -rf "$work/shards"
 start=$(now)
 job="$(submit array)"
+jobs="$jobs $job"
 echo "   job $job"
 wait_for "$job" 300
 check_completed "$job" array
@@ -252,6 +273,7 @@ journal="$work/shards/0/runs.partial.csv"
 journal_runs() { local n=0; [ -f "$journal" ] && n=$(($(wc -l < "$journal") - 2)); echo $((n < 0 ? 0 : n)); }
 start=$(now)
 job="$(submit requeue)"
+jobs="$jobs $job"
 echo "   job $job"
 deadline=$(( $(date +%s) + 120 ))
 until [ "$(journal_runs)" -ge 1 ]; do
