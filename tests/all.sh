@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as README.md documents it and CI runs it.
-# Rust comes from the machine's toolchain; the one system package installed is
-# Debian's chromium, by tests/report_html.sh, if it is missing.
+# Rust comes from the machine's toolchain; the system packages installed, if
+# missing, are Debian's chromium (tests/report_html.sh) and slurm-wlm and munge
+# (tests/slurm.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,3 +33,9 @@ bash tests/experiments.sh
 
 echo "== notebooks, headless at small scale"
 bash tests/notebooks.sh
+
+echo "== README's Slurm job array on a single-node Slurm cluster (skips where Slurm cannot start)"
+bash tests/slurm.sh
+
+echo "== the Dockerfile builds and its image runs (skips without a docker daemon)"
+bash tests/docker.sh
