@@ -16,5 +16,5 @@ mod time;
 
 pub use queue::EventQueue;
 pub use run::{Limits, Model, Scheduler, Simulation, Stop, StopError};
-pub use streams::{Rng, Streams, derive_seed};
+pub use streams::{MAX_EXACT_SEED, Rng, Streams, derive_seed};
 pub use time::{Span, Time};

@@ -67,6 +67,7 @@ pub fn run_model(args: RunArgs) -> Result<()> {
     let loaded = model::load_with_overrides(&args.model, &args.set)?;
     check_flags_apply(&args, &loaded.spec)?;
     let provenance = Provenance::new(&loaded, args.seed, args.replications);
+    warn_inexact_seed("--seed", args.seed);
     let out_dir = args
         .out
         .clone()
@@ -250,4 +251,14 @@ fn write_summary_and_timeseries(
     super::mode::print_json(&summary);
     write_output(out_dir, "timeseries.csv", timeseries)?;
     Ok(())
+}
+
+/// Warns that a seed above 2^53 will not survive tools that read numbers as
+/// doubles (R, Excel, JavaScript): the seed in the outputs would not replay.
+pub(super) fn warn_inexact_seed(what: &str, seed: u64) {
+    if seed > crate::engine::MAX_EXACT_SEED {
+        warn!(
+            "{what} {seed} is above 2^53 (9007199254740992): R, Excel and JavaScript read it as a nearby number, so a seed read back from the outputs with them will not replay this run; seeds up to 2^53 − 1 are read exactly"
+        );
+    }
 }

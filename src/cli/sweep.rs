@@ -52,6 +52,7 @@ pub fn pool(threads: Option<u64>) -> Result<rayon::ThreadPool> {
 pub fn sweep(args: SweepArgs) -> Result<()> {
     args.output.apply();
     let sweep = Sweep::new(experiment::load(&args.experiment)?)?;
+    super::run::warn_inexact_seed("the experiment's seed", sweep.experiment.seed);
     let out_dir = args
         .out
         .clone()

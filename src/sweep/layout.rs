@@ -103,9 +103,12 @@ pub struct Manifest {
 pub const STREAMS: &str = "sha256-chacha8-v1";
 
 /// The seeding rule, written into `sweep.json`.
-pub const RUN_SEED_RULE: &str = "replication r of every point runs with seed = derive_seed(experiment seed, \"replication:<r>\") \
-     (common random numbers across points); replay one run with `sellout run MODEL --seed <seed>` \
-     on the base model with the point's overrides applied";
+pub const RUN_SEED_RULE: &str = "replication r of every point runs with seed = derive_seed v2(experiment seed, \"replication:<r>\"), \
+     below 2^53 so any tool reads it exactly (common random numbers across points); replay one run with \
+     `sellout run MODEL --set PATH=VALUE... --seed <seed>`, one --set per override of the point";
+
+/// Tag of the run-seed derivation; a journal of another derivation belongs to another sweep.
+const SEEDS: &str = "derive_seed-v2";
 
 impl Manifest {
     /// The fingerprint of a layout for a base model (replications excluded, so a
@@ -120,6 +123,7 @@ impl Manifest {
             "points": layout.points,
             "sellout_version": env!("CARGO_PKG_VERSION"),
             "streams": STREAMS,
+            "seeds": SEEDS,
         });
         sha256_hex(identity.to_string().as_bytes())
     }

@@ -149,6 +149,46 @@ fn sweep_outputs_are_identical_for_one_and_two_threads() {
 /// Common random numbers: replication r has one seed at every point, so a
 /// variant that changes nothing reproduces its baseline exactly and its paired
 /// differences are exactly zero.
+/// A seed read from runs.csv as a double (R, Excel and JavaScript read every
+/// number so) replays its run: `sellout run` with the point's overrides as
+/// `--set` and that seed gives the metrics runs.csv recorded.
+#[test]
+fn a_seed_read_as_a_double_replays_its_run() {
+    let path = experiment("sweep-replay", &mmc_model(3.0, 4, "30m"), GRID_EXPERIMENT);
+    let dir = path.parent().unwrap();
+    sweep(&path, &dir.join("sweep"), &[]);
+    let (header, runs) = csv_rows(&dir.join("sweep/runs.csv"));
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let run = runs
+        .iter()
+        .find(|row| row[column("variant")] == "lognormal" && row[column("replication")] == "2")
+        .expect("a lognormal run of replication 2");
+    let as_double: f64 = run[column("seed")].parse().unwrap();
+    let seed = as_double as u64;
+    assert_eq!(seed.to_string(), run[column("seed")], "seed above 2^53");
+    let servers = format!("station[0].servers={}", run[column("station[0].servers")]);
+    let replay = dir.join("replay");
+    run_ok(&[
+        "run",
+        dir.join("model.toml").to_str().unwrap(),
+        "--set",
+        &servers,
+        "--set",
+        "station[0].service={ dist = \"lognormal\", mean = \"1s\", cv = 0.5 }",
+        "--seed",
+        &seed.to_string(),
+        "--out",
+        replay.to_str().unwrap(),
+    ]);
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(replay.join("summary.json")).unwrap()).unwrap();
+    for metric in ["wait_mean_s", "utilization", "served"] {
+        let replayed = summary["stations"]["desk"][metric]["mean"].as_f64().unwrap();
+        let recorded: f64 = run[column(&format!("desk.{metric}"))].parse().unwrap();
+        assert_eq!(replayed, recorded, "{metric}, seed {seed} (experiment seed 11)");
+    }
+}
+
 #[test]
 fn every_point_sees_the_same_fans_in_the_same_replication() {
     let path = experiment("sweep-crn", &mmc_model(3.0, 4, "30m"), GRID_EXPERIMENT);
