@@ -50,7 +50,14 @@ pub fn run_plan(args: PlanArgs) -> Result<()> {
     for evaluation in &result.evaluations {
         say!("  {}", describe(evaluation, result.target));
     }
-    let path = write_output(&out_dir, "plan.json", &serde_json::to_vec_pretty(&result)?)?;
+    let mut document = serde_json::to_value(&result)?;
+    if let Some(object) = document.as_object_mut() {
+        object.insert(
+            "schema_version".to_owned(),
+            crate::report::summary::SCHEMA_VERSION.into(),
+        );
+    }
+    let path = write_output(&out_dir, "plan.json", &serde_json::to_vec_pretty(&document)?)?;
     say!("wrote {}", path.display());
     Ok(())
 }

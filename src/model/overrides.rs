@@ -113,7 +113,8 @@ fn child<'a>(value: &'a mut toml::Value, segment: &Segment) -> Option<&'a mut to
 pub fn render(value: &toml::Value) -> String {
     match value {
         toml::Value::String(text) => text.clone(),
-        toml::Value::Float(float) => format!("{float}"),
+        // Debug keeps the `.0` of whole floats, so a float column stays one.
+        toml::Value::Float(float) => format!("{float:?}"),
         other => other.to_string(),
     }
 }

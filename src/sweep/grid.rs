@@ -101,6 +101,7 @@ impl Sweep {
     /// `sweep.json` for this sweep (or one shard of it) holding `runs` runs.
     pub fn manifest(&self, shard: Option<Shard>, runs: u64) -> Manifest {
         Manifest {
+            schema_version: crate::report::summary::SCHEMA_VERSION,
             name: self.experiment.name.clone(),
             experiment: Source {
                 path: self.experiment.path.display().to_string(),

@@ -76,6 +76,10 @@ pub struct Source {
 /// `sweep.json`: provenance and layout.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
+    /// Layout version of this file (`report::summary::SCHEMA_VERSION`); 0 in
+    /// files from before it was written.
+    #[serde(default)]
+    pub schema_version: u32,
     /// The experiment's name.
     pub name: String,
     /// The experiment file.
@@ -91,7 +95,7 @@ pub struct Manifest {
     /// Hash of everything that decides a run's result except the replication
     /// count; a journal or shard with another fingerprint belongs to another sweep.
     pub fingerprint: String,
-    /// `K/N` for one shard's outputs; absent for a whole sweep.
+    /// `K/N` for one shard's outputs; null for a whole sweep.
     pub shard: Option<String>,
     /// Runs in this directory's runs.csv.
     pub runs: u64,

@@ -29,13 +29,13 @@ impl RunRecord {
     }
 }
 
-/// A number as written in every CSV: shortest round-trip decimal, `NaN`, `inf`, `-inf`.
+/// A number as written in every CSV: shortest round-trip decimal, `NaN`, `inf`, `-inf`,
+/// Always with a `.` or an exponent (`1.0`, `0.25`, `1e21`), so a column reads
+/// as floating point in pandas, polars and R whatever values a run happens to
+/// have (`1` would make an all-whole column an integer one in one sweep and a
+/// float one in the next).
 pub fn number(value: f64) -> String {
-    if value.is_nan() {
-        "NaN".to_owned()
-    } else {
-        format!("{value}")
-    }
+    format!("{value:?}")
 }
 
 /// The header of `runs.csv`.

@@ -221,7 +221,7 @@ fn every_point_sees_the_same_fans_in_the_same_replication() {
          baseline_point,baseline_variant,metric,n,mean_difference,std_dev,ci95_low,ci95_high"
     );
     for row in paired.iter().filter(|row| row[1] == "same") {
-        assert_eq!((row[9].as_str(), row[10].as_str()), ("0", "0"), "{row:?}");
+        assert_eq!((row[9].as_str(), row[10].as_str()), ("0.0", "0.0"), "{row:?}");
     }
     // The lognormal variant at 4 servers is compared with exp at 4 servers.
     let lognormal = paired.iter().find(|row| row[1] == "lognormal").unwrap();
@@ -262,7 +262,7 @@ fn a_variant_outside_the_grid_is_one_point() {
     let same_paired = paired.iter().find(|row| row[1] == "same").unwrap();
     assert_eq!(
         (same_paired[5].as_str(), same_paired[9].as_str()),
-        ("0", "0")
+        ("0", "0.0")
     );
     // The first variant's second point is compared with point 0.
     let exp = paired.iter().find(|row| row[1] == "exp").unwrap();
