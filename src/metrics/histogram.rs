@@ -95,21 +95,52 @@ impl Histogram {
     }
 
     /// The value at quantile `q` in [0, 1] (nearest rank), to within 0.4%; 0 when empty.
+    ///
+    /// Only buckets between the minimum's and the maximum's can hold counts,
+    /// and a high quantile is found from the top: the on-sale asks p50 and p99
+    /// of every endpoint every virtual second, and a scan of all buckets
+    /// (thousands for nanosecond latencies) was a tenth of a run's time.
     pub fn quantile(&self, q: f64) -> f64 {
         if self.count == 0 {
             return 0.0;
         }
         let rank = ((q.clamp(0.0, 1.0) * self.count as f64).ceil() as u64).max(1);
+        let index = if q > 0.5 {
+            self.bucket_from_top(rank)
+        } else {
+            self.bucket_from_bottom(rank)
+        };
+        let (low, width) = bucket_bounds(index);
+        let midpoint = low as f64 + (width - 1) as f64 / 2.0;
+        midpoint.clamp(self.min as f64, self.max as f64)
+    }
+
+    /// The first bucket at which `rank` values have been seen, counting up.
+    fn bucket_from_bottom(&self, rank: u64) -> usize {
+        let (first, last) = (bucket_of(self.min), bucket_of(self.max));
         let mut seen = 0;
-        for (index, &count) in self.counts.iter().enumerate() {
-            seen += count;
+        for index in first..=last {
+            seen += self.counts[index];
             if seen >= rank {
-                let (low, width) = bucket_bounds(index);
-                let midpoint = low as f64 + (width - 1) as f64 / 2.0;
-                return midpoint.clamp(self.min as f64, self.max as f64);
+                return index;
             }
         }
-        self.max as f64
+        last
+    }
+
+    /// The same bucket, counting down: the one below which fewer than `rank`
+    /// values lie while it and those above hold more than `count − rank`.
+    fn bucket_from_top(&self, rank: u64) -> usize {
+        let (first, last) = (bucket_of(self.min), bucket_of(self.max));
+        let at_most_above = self.count - rank;
+        let mut above = 0;
+        for index in (first..=last).rev() {
+            if above + self.counts[index] > at_most_above {
+                return index;
+            }
+            above += self.counts[index];
+        }
+        first
     }
 
     /// Adds every value of `other`.
@@ -134,7 +165,10 @@ impl Histogram {
 
     /// Forgets everything but keeps the allocation.
     pub fn clear(&mut self) {
-        self.counts.iter_mut().for_each(|count| *count = 0);
+        // Only buckets between the minimum's and the maximum's hold counts.
+        if self.count > 0 {
+            self.counts[bucket_of(self.min)..=bucket_of(self.max)].fill(0);
+        }
         self.count = 0;
         self.sum = 0;
         self.min = 0;
@@ -173,6 +207,23 @@ mod tests {
             prop_assert!((estimate - exact).abs() <= exact * 0.004 + 0.5, "q={} exact={} estimate={}", q, exact, estimate);
             let mean = values.iter().map(|&v| v as f64).sum::<f64>() / values.len() as f64;
             prop_assert!((histogram.mean() - mean).abs() <= mean * 1e-12 + 1e-9);
+        }
+
+        /// The bounded scans give the bucket a scan of every bucket gives,
+        /// after clears too (which only zero the occupied range).
+        #[test]
+        fn bounded_scans_equal_a_full_scan(rounds in prop::collection::vec(prop::collection::vec(0u64..1 << 36, 1..60), 1..4), q in 0.0f64..=1.0) {
+            let mut histogram = Histogram::new();
+            for values in rounds {
+                histogram.clear();
+                values.iter().for_each(|&v| histogram.record(v));
+                let rank = ((q * histogram.count as f64).ceil() as u64).max(1);
+                let mut seen = 0;
+                let full = histogram.counts.iter().position(|&count| { seen += count; seen >= rank }).unwrap();
+                prop_assert_eq!(histogram.bucket_from_bottom(rank), full);
+                prop_assert_eq!(histogram.bucket_from_top(rank), full);
+                prop_assert_eq!(histogram.counts.iter().sum::<u64>(), values.len() as u64);
+            }
         }
 
         #[test]
