@@ -169,7 +169,9 @@ impl NetworkTimeseries {
             record.extend(
                 self.values[row * width..(row + 1) * width]
                     .iter()
-                    .map(f64::to_string),
+                    // Debug keeps `7.0` a float, so the column's type never
+                    // depends on whether its values happen to be whole.
+                    .map(|value| format!("{value:?}")),
             );
             writer.write_record(&record)?;
         }
