@@ -183,9 +183,14 @@ fn a_seed_read_as_a_double_replays_its_run() {
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(replay.join("summary.json")).unwrap()).unwrap();
     for metric in ["wait_mean_s", "utilization", "served"] {
-        let replayed = summary["stations"]["desk"][metric]["mean"].as_f64().unwrap();
+        let replayed = summary["stations"]["desk"][metric]["mean"]
+            .as_f64()
+            .unwrap();
         let recorded: f64 = run[column(&format!("desk.{metric}"))].parse().unwrap();
-        assert_eq!(replayed, recorded, "{metric}, seed {seed} (experiment seed 11)");
+        assert_eq!(
+            replayed, recorded,
+            "{metric}, seed {seed} (experiment seed 11)"
+        );
     }
 }
 
@@ -221,7 +226,11 @@ fn every_point_sees_the_same_fans_in_the_same_replication() {
          baseline_point,baseline_variant,metric,n,mean_difference,std_dev,ci95_low,ci95_high"
     );
     for row in paired.iter().filter(|row| row[1] == "same") {
-        assert_eq!((row[9].as_str(), row[10].as_str()), ("0.0", "0.0"), "{row:?}");
+        assert_eq!(
+            (row[9].as_str(), row[10].as_str()),
+            ("0.0", "0.0"),
+            "{row:?}"
+        );
     }
     // The lognormal variant at 4 servers is compared with exp at 4 servers.
     let lognormal = paired.iter().find(|row| row[1] == "lognormal").unwrap();
