@@ -45,7 +45,8 @@ pub fn export_run(args: ExportArgs) -> Result<()> {
     let options = ExportOptions::new(args.speed, args.rate_scale, &args.start).map_err(bad)?;
     let mut run = RunOutput::read(&args.dir).map_err(bad)?;
     if format == Format::PrometheusRules {
-        let alerts = crate::export::model_alerts(&run.summary, args.model.as_deref()).map_err(bad)?;
+        let alerts =
+            crate::export::model_alerts(&run.summary, args.model.as_deref()).map_err(bad)?;
         if alerts.is_empty() {
             warn!("the model has no [[alert]]: the rules file has an empty group");
         }

@@ -121,24 +121,114 @@ fn metric_of(column: &str) -> Metric {
     };
     use MetricKind::{Counter, Gauge, RunningTotal};
     match column {
-        "arrivals" => named("sellout_arrivals", Counter, None, "Fans and bots reaching the site."),
-        "responses" => named("sellout_responses", Counter, None, "Requests answered, successfully or not."),
-        "errors" => named("sellout_errors", Counter, None, "System errors (rejections, timeouts, server errors, unavailable, shed)."),
-        "admitted" => named("sellout_waiting_room_admissions", Counter, None, "Entries admitted from the waiting room."),
-        "cdn_hits" => named("sellout_cdn_hits", Counter, None, "Event-page requests answered by the CDN."),
-        "cache_hits" => named("sellout_cache_hits", Counter, None, "Seat-map reads answered by the cache."),
-        "cache_fetches" => named("sellout_cache_fetches", Counter, None, "Seat-map cache misses fetched from a replica."),
-        "cache_coalesced" => named("sellout_cache_coalesced", Counter, None, "Cache misses that joined a fetch already in flight."),
-        "access_checks" => named("sellout_access_checks", Counter, None, "Access codes checked."),
-        "access_denied" => named("sellout_access_denied", Counter, None, "Access codes refused."),
-        "tickets_sold" => named("sellout_tickets_sold", RunningTotal, None, "Tickets sold since the opening."),
-        "inventory_left" => named("sellout_tickets_left", Gauge, None, "Tickets neither sold nor held."),
-        "holds_active" => named("sellout_holds_active", Gauge, None, "Live holds (carts) on seats."),
-        "waiting_room_entries" => named("sellout_waiting_room_entries", Gauge, None, "Entries (sessions) waiting in the waiting room."),
-        "waiting_room_fans" => named("sellout_waiting_room_fans", Gauge, None, "Fans and bots waiting in the waiting room."),
-        "waiting_room_active" => named("sellout_waiting_room_active", Gauge, None, "Admitted sessions counted against the waiting room's concurrency cap."),
-        "waiting_room_polls_per_s" => named("sellout_waiting_room_polls_per_second", Gauge, None, "Status polls from waiting fans, per second."),
-        other => named(&format!("sellout_{}", sanitize(other)), Gauge, None, &format!("The timeseries.csv column {other}.")),
+        "arrivals" => named(
+            "sellout_arrivals",
+            Counter,
+            None,
+            "Fans and bots reaching the site.",
+        ),
+        "responses" => named(
+            "sellout_responses",
+            Counter,
+            None,
+            "Requests answered, successfully or not.",
+        ),
+        "errors" => named(
+            "sellout_errors",
+            Counter,
+            None,
+            "System errors (rejections, timeouts, server errors, unavailable, shed).",
+        ),
+        "admitted" => named(
+            "sellout_waiting_room_admissions",
+            Counter,
+            None,
+            "Entries admitted from the waiting room.",
+        ),
+        "cdn_hits" => named(
+            "sellout_cdn_hits",
+            Counter,
+            None,
+            "Event-page requests answered by the CDN.",
+        ),
+        "cache_hits" => named(
+            "sellout_cache_hits",
+            Counter,
+            None,
+            "Seat-map reads answered by the cache.",
+        ),
+        "cache_fetches" => named(
+            "sellout_cache_fetches",
+            Counter,
+            None,
+            "Seat-map cache misses fetched from a replica.",
+        ),
+        "cache_coalesced" => named(
+            "sellout_cache_coalesced",
+            Counter,
+            None,
+            "Cache misses that joined a fetch already in flight.",
+        ),
+        "access_checks" => named(
+            "sellout_access_checks",
+            Counter,
+            None,
+            "Access codes checked.",
+        ),
+        "access_denied" => named(
+            "sellout_access_denied",
+            Counter,
+            None,
+            "Access codes refused.",
+        ),
+        "tickets_sold" => named(
+            "sellout_tickets_sold",
+            RunningTotal,
+            None,
+            "Tickets sold since the opening.",
+        ),
+        "inventory_left" => named(
+            "sellout_tickets_left",
+            Gauge,
+            None,
+            "Tickets neither sold nor held.",
+        ),
+        "holds_active" => named(
+            "sellout_holds_active",
+            Gauge,
+            None,
+            "Live holds (carts) on seats.",
+        ),
+        "waiting_room_entries" => named(
+            "sellout_waiting_room_entries",
+            Gauge,
+            None,
+            "Entries (sessions) waiting in the waiting room.",
+        ),
+        "waiting_room_fans" => named(
+            "sellout_waiting_room_fans",
+            Gauge,
+            None,
+            "Fans and bots waiting in the waiting room.",
+        ),
+        "waiting_room_active" => named(
+            "sellout_waiting_room_active",
+            Gauge,
+            None,
+            "Admitted sessions counted against the waiting room's concurrency cap.",
+        ),
+        "waiting_room_polls_per_s" => named(
+            "sellout_waiting_room_polls_per_second",
+            Gauge,
+            None,
+            "Status polls from waiting fans, per second.",
+        ),
+        other => named(
+            &format!("sellout_{}", sanitize(other)),
+            Gauge,
+            None,
+            &format!("The timeseries.csv column {other}."),
+        ),
     }
 }
 
@@ -147,9 +237,24 @@ fn endpoint_metric(column: &str) -> Option<Metric> {
     let (endpoint, family, kind, unit, help) = Endpoint::ALL.into_iter().find_map(|endpoint| {
         let rest = column.strip_prefix(endpoint.name())?.strip_prefix('_')?;
         let (family, kind, unit, help) = match rest {
-            "requests" => ("sellout_requests", MetricKind::Counter, None, "Requests issued (offered load), per endpoint."),
-            "p50_s" => ("sellout_request_latency_p50_seconds", MetricKind::Gauge, Some("seconds"), "Median client-observed latency over the second, per endpoint."),
-            "p99_s" => ("sellout_request_latency_p99_seconds", MetricKind::Gauge, Some("seconds"), "99th-percentile client-observed latency over the second, per endpoint."),
+            "requests" => (
+                "sellout_requests",
+                MetricKind::Counter,
+                None,
+                "Requests issued (offered load), per endpoint.",
+            ),
+            "p50_s" => (
+                "sellout_request_latency_p50_seconds",
+                MetricKind::Gauge,
+                Some("seconds"),
+                "Median client-observed latency over the second, per endpoint.",
+            ),
+            "p99_s" => (
+                "sellout_request_latency_p99_seconds",
+                MetricKind::Gauge,
+                Some("seconds"),
+                "99th-percentile client-observed latency over the second, per endpoint.",
+            ),
             _ => return None,
         };
         Some((endpoint, family, kind, unit, help))
@@ -167,13 +272,35 @@ fn endpoint_metric(column: &str) -> Option<Metric> {
 /// `app_utilization`, `database_queue`: a family per quantity, the pool a label.
 fn component_metric(column: &str) -> Option<Metric> {
     const QUANTITIES: [(&str, &str, Option<&str>, &str); 4] = [
-        ("_utilization", "sellout_utilization_ratio", Some("ratio"), "Busy fraction of a pool's workers or connections."),
-        ("_in_flight", "sellout_in_flight_requests", None, "Requests being served by a component."),
-        ("_queue", "sellout_queued_requests", None, "Requests waiting in a component's queue."),
-        ("_instances", "sellout_instances", None, "Instances of a component (autoscaling, runbooks)."),
+        (
+            "_utilization",
+            "sellout_utilization_ratio",
+            Some("ratio"),
+            "Busy fraction of a pool's workers or connections.",
+        ),
+        (
+            "_in_flight",
+            "sellout_in_flight_requests",
+            None,
+            "Requests being served by a component.",
+        ),
+        (
+            "_queue",
+            "sellout_queued_requests",
+            None,
+            "Requests waiting in a component's queue.",
+        ),
+        (
+            "_instances",
+            "sellout_instances",
+            None,
+            "Instances of a component (autoscaling, runbooks).",
+        ),
     ];
     QUANTITIES.iter().find_map(|&(suffix, family, unit, help)| {
-        let component = column.strip_suffix(suffix).filter(|stem| !stem.is_empty())?;
+        let component = column
+            .strip_suffix(suffix)
+            .filter(|stem| !stem.is_empty())?;
         Some(Metric {
             column: column.to_owned(),
             family: family.to_owned(),
@@ -199,7 +326,11 @@ mod tests {
 
     fn series(header: &str) -> Timeseries {
         let zeros = vec!["0"; header.split(',').count()].join(",");
-        Timeseries::parse(Path::new("t.csv"), format!("{header}\n{zeros}\n").as_bytes()).unwrap()
+        Timeseries::parse(
+            Path::new("t.csv"),
+            format!("{header}\n{zeros}\n").as_bytes(),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -216,12 +347,17 @@ mod tests {
         for metric in &metrics {
             let name = metric.sample_name();
             assert!(
-                name.starts_with("sellout_") && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+                name.starts_with("sellout_")
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
                 "{name}"
             );
             assert_eq!(metric.is_counter(), name.ends_with("_total"), "{name}");
             if let Some(unit) = metric.unit {
-                assert!(metric.family.ends_with(unit), "{} lacks its unit", metric.family);
+                assert!(
+                    metric.family.ends_with(unit),
+                    "{} lacks its unit",
+                    metric.family
+                );
             }
         }
     }
@@ -237,8 +373,15 @@ mod tests {
             column_query(&series, "hold_requests").unwrap(),
             "irate(sellout_requests_total{endpoint=\"hold\"}[1m])"
         );
-        assert_eq!(column_query(&series, "holds_active").unwrap(), "sellout_holds_active");
-        assert!(column_query(&series, "requests").unwrap().starts_with("sum("));
+        assert_eq!(
+            column_query(&series, "holds_active").unwrap(),
+            "sellout_holds_active"
+        );
+        assert!(
+            column_query(&series, "requests")
+                .unwrap()
+                .starts_with("sum(")
+        );
         assert_eq!(column_query(&series, "app_queue"), None);
         assert_eq!(column_query(&series, "t_s"), None);
     }

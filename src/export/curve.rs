@@ -56,7 +56,13 @@ impl Curve {
             let minutes = duration_ms as f64 / 60_000.0;
             let per_minute = (wanted / minutes).round().max(0.0) as u64;
             carry = wanted - per_minute as f64 * minutes;
-            push_merged(&mut stages, Stage { duration_ms, per_minute });
+            push_merged(
+                &mut stages,
+                Stage {
+                    duration_ms,
+                    per_minute,
+                },
+            );
         }
         Curve { stages }
     }
@@ -115,7 +121,11 @@ mod tests {
         (0..len)
             .map(|t| {
                 let after = t.saturating_sub(len / 3) as f64;
-                let spike = if t >= len / 3 { 900.0 * (-after / 120.0).exp() } else { 0.0 };
+                let spike = if t >= len / 3 {
+                    900.0 * (-after / 120.0).exp()
+                } else {
+                    0.0
+                };
                 (5.0 + spike + (t * 7919 % 13) as f64).floor()
             })
             .collect()
@@ -148,10 +158,21 @@ mod tests {
         let rates = spiky(100_000);
         let curve = Curve::new(&rates, &options(10.0, 1.0), 1);
         assert!(curve.stages.len() <= MAX_STAGES);
-        assert!(curve.stages.windows(2).all(|pair| pair[0].per_minute != pair[1].per_minute));
+        assert!(
+            curve
+                .stages
+                .windows(2)
+                .all(|pair| pair[0].per_minute != pair[1].per_minute)
+        );
         assert_eq!(curve.duration_ms(), 10_000_000);
         let flat = Curve::new(&[60.0; 1000], &options(1.0, 1.0), 1);
-        assert_eq!(flat.stages, vec![Stage { duration_ms: 1_000_000, per_minute: 3600 }]);
+        assert_eq!(
+            flat.stages,
+            vec![Stage {
+                duration_ms: 1_000_000,
+                per_minute: 3600
+            }]
+        );
     }
 
     #[test]

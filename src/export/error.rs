@@ -31,9 +31,7 @@ pub enum ExportError {
         message: String,
     },
     /// The run is not an on-sale: only on-sales have endpoints and alerts to export.
-    #[error(
-        "{path}: kind is {kind}; `sellout export` reads on-sale runs (kind \"onsale\") only"
-    )]
+    #[error("{path}: kind is {kind}; `sellout export` reads on-sale runs (kind \"onsale\") only")]
     NotOnsale {
         /// summary.json.
         path: PathBuf,

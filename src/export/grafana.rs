@@ -60,7 +60,9 @@ pub fn panels(series: &Timeseries) -> Vec<GrafanaPanel> {
     let lines = |columns: &[(&str, &str)]| -> Vec<(String, String)> {
         columns
             .iter()
-            .filter_map(|(column, legend)| Some((column_query(series, column)?, (*legend).to_owned())))
+            .filter_map(|(column, legend)| {
+                Some((column_query(series, column)?, (*legend).to_owned()))
+            })
             .collect()
     };
     let panel = |title: &str, unit, targets| GrafanaPanel {
@@ -70,18 +72,59 @@ pub fn panels(series: &Timeseries) -> Vec<GrafanaPanel> {
         targets,
     };
     let mut panels = vec![
-        panel("Arrivals and admissions", "short", lines(&[("arrivals", "fans and bots arriving"), ("admitted", "admitted from the waiting room")])),
-        panel("Waiting room", "short", lines(&[("waiting_room_entries", "entries in the queue")])),
-        panel("Tickets", "short", lines(&[("tickets_sold", "sold"), ("inventory_left", "inventory left")])),
-        GrafanaPanel { log: true, ..panel("Latency per endpoint: p99 thick, p50 thin", "s", latency_lines(series)) },
-        panel("System errors (rejections and timeouts)", "short", lines(&[("errors", "system errors")])),
+        panel(
+            "Arrivals and admissions",
+            "short",
+            lines(&[
+                ("arrivals", "fans and bots arriving"),
+                ("admitted", "admitted from the waiting room"),
+            ]),
+        ),
+        panel(
+            "Waiting room",
+            "short",
+            lines(&[("waiting_room_entries", "entries in the queue")]),
+        ),
+        panel(
+            "Tickets",
+            "short",
+            lines(&[
+                ("tickets_sold", "sold"),
+                ("inventory_left", "inventory left"),
+            ]),
+        ),
+        GrafanaPanel {
+            log: true,
+            ..panel(
+                "Latency per endpoint: p99 thick, p50 thin",
+                "s",
+                latency_lines(series),
+            )
+        },
+        panel(
+            "System errors (rejections and timeouts)",
+            "short",
+            lines(&[("errors", "system errors")]),
+        ),
         panel("Utilization", "percentunit", utilization_lines(series)),
-        panel("Live holds", "short", lines(&[("holds_active", "live holds")])),
-        panel("Queues", "short", lines(&[("app_queue", "app servers"), ("database_queue", "database")])),
+        panel(
+            "Live holds",
+            "short",
+            lines(&[("holds_active", "live holds")]),
+        ),
+        panel(
+            "Queues",
+            "short",
+            lines(&[("app_queue", "app servers"), ("database_queue", "database")]),
+        ),
     ];
     let instances = series.column("app_instances").unwrap_or(&[]);
     if instances.windows(2).any(|pair| pair[0] != pair[1]) {
-        panels.push(panel("App instances (autoscaling)", "short", lines(&[("app_instances", "app instances")])));
+        panels.push(panel(
+            "App instances (autoscaling)",
+            "short",
+            lines(&[("app_instances", "app instances")]),
+        ));
     }
     panels.retain(|panel| !panel.targets.is_empty());
     panels
@@ -155,7 +198,13 @@ fn ref_id(index: usize) -> String {
 fn uid(model: &str) -> String {
     let clean: String = model
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
         .take(32)
         .collect();
     format!("sellout-{clean}")

@@ -51,10 +51,16 @@ fn header(out: &mut String, run: &RunOutput, options: &ExportOptions) {
 
 /// The path map: edit it to match the system under test.
 fn paths(out: &mut String, endpoints: &[Endpoint]) {
-    out.push_str("// Method and path of each endpoint of the system under test.\nconst PATHS = {\n");
+    out.push_str(
+        "// Method and path of each endpoint of the system under test.\nconst PATHS = {\n",
+    );
     for endpoint in endpoints {
         let (method, path) = route(*endpoint);
-        let _ = writeln!(out, "  {}: {{ method: '{method}', path: '{path}' }},", endpoint.name());
+        let _ = writeln!(
+            out,
+            "  {}: {{ method: '{method}', path: '{path}' }},",
+            endpoint.name()
+        );
     }
     out.push_str("};\n\n");
 }

@@ -5,6 +5,10 @@
 //! for rate ÷ that many users. This holds while the system under test answers
 //! within 1 ÷ USER_RATE seconds; a slower system gets fewer requests (Locust is
 //! closed-model, unlike the k6 export).
+//!
+//! Locust applies a lower user count a beat late (its users fire on the same
+//! whole seconds as its shape ticks), so each user holds a slot number and
+//! skips its request while its slot is above the shape's current count.
 
 use std::fmt::Write as _;
 
@@ -25,8 +29,10 @@ pub fn locustfile(run: &RunOutput, options: &ExportOptions) -> Result<String, Ex
     let curve = Curve::new(&run.total_requests(), options, min_bucket_s);
     let mut out = String::new();
     header(&mut out, run, options);
+    stages(&mut out, &curve);
+    out.push_str(SLOTS);
     user(&mut out, run);
-    shape(&mut out, &curve);
+    out.push_str(SHAPE);
     Ok(out)
 }
 
@@ -41,10 +47,14 @@ fn header(out: &mut String, run: &RunOutput, options: &ExportOptions) {
          1 / USER_RATE seconds.\n\n\
          Run: locust -f locustfile.py --headless --host https://staging.example.com\n\
          \"\"\"\n\
+         import heapq\n\
          import os\n\n\
          from locust import HttpUser, LoadTestShape, constant_throughput, task\n\n\
          # Requests per second of one user (override with SELLOUT_USER_RATE).\n\
-         USER_RATE = float(os.environ.get(\"SELLOUT_USER_RATE\", \"1\"))\n",
+         USER_RATE = float(os.environ.get(\"SELLOUT_USER_RATE\", \"1\"))\n\
+         # Locust's ticks and its paced users' requests both fall on whole seconds:\n\
+         # looking a quarter second ahead puts each beat in the stage it opens.\n\
+         LEAD_S = 0.25",
         run.model_name(),
         run.seed(),
         options.speed,
@@ -52,40 +62,9 @@ fn header(out: &mut String, run: &RunOutput, options: &ExportOptions) {
     );
 }
 
-fn user(out: &mut String, run: &RunOutput) {
-    let endpoints = run.endpoints();
-    let totals: Vec<f64> = endpoints
-        .iter()
-        .map(|endpoint| run.endpoint_requests(*endpoint).iter().sum())
-        .collect();
-    let all: f64 = totals.iter().sum::<f64>().max(1.0);
+fn stages(out: &mut String, curve: &Curve) {
     out.push_str(
-        "\n\nclass OnsaleUser(HttpUser):\n    \
-         \"\"\"One paced user; tasks are weighted by the simulated mix (per mille of requests).\"\"\"\n\n    \
-         wait_time = constant_throughput(USER_RATE)\n",
-    );
-    for (endpoint, total) in endpoints.iter().zip(&totals) {
-        if *total <= 0.0 {
-            continue; // never called in the run
-        }
-        let weight = ((total / all * WEIGHT_SCALE).round() as u64).max(1);
-        task(out, *endpoint, weight);
-    }
-}
-
-fn task(out: &mut String, endpoint: Endpoint, weight: u64) {
-    let (method, path) = route(endpoint);
-    let _ = writeln!(
-        out,
-        "\n    @task({weight})\n    def {name}(self):\n        \
-         self.client.request(\"{method}\", \"{path}\", name=\"{name}\")",
-        name = endpoint.name()
-    );
-}
-
-fn shape(out: &mut String, curve: &Curve) {
-    out.push_str(
-        "\n\n# (end of stage in seconds since the start, requests per second)\nSTAGES = [\n",
+        "\n# (end of stage in seconds since the start, requests per second)\nSTAGES = [\n",
     );
     let mut end_ms = 0;
     for stage in &curve.stages {
@@ -97,16 +76,95 @@ fn shape(out: &mut String, curve: &Curve) {
             stage.per_minute as f64 / 60.0
         );
     }
-    out.push_str(
-        "]\n\n\nclass OnsaleShape(LoadTestShape):\n    \
-         \"\"\"Users for the simulated request rate of the current stage; stops after the last.\"\"\"\n\n    \
-         def tick(self):\n        \
-         run_time = self.get_run_time()\n        \
-         for end_s, rate in STAGES:\n            \
-         if run_time < end_s:\n                \
-         users = round(rate / USER_RATE)\n                \
-         # Spawn at once: the rate steps, it does not ramp.\n                \
-         return (users, max(users, 1))\n        \
-         return None\n",
+    out.push_str("]\n");
+}
+
+/// The users the shape wants at a run time, and the slots that let surplus
+/// users skip their request until Locust stops them.
+const SLOTS: &str = r#"
+
+def target_users(run_time):
+    """Users for the stage at run_time (0 after the last)."""
+    for end_s, rate in STAGES:
+        if run_time < end_s:
+            return round(rate / USER_RATE)
+    return 0
+
+
+_free_slots = []  # slots of stopped users, lowest first
+_slot_count = [0]
+
+
+def take_slot():
+    if _free_slots:
+        return heapq.heappop(_free_slots)
+    _slot_count[0] += 1
+    return _slot_count[0] - 1
+"#;
+
+fn user(out: &mut String, run: &RunOutput) {
+    let endpoints = run.endpoints();
+    let totals: Vec<f64> = endpoints
+        .iter()
+        .map(|endpoint| run.endpoint_requests(*endpoint).iter().sum())
+        .collect();
+    let all: f64 = totals.iter().sum::<f64>().max(1.0);
+    out.push_str(USER);
+    for (endpoint, total) in endpoints.iter().zip(&totals) {
+        if *total <= 0.0 {
+            continue; // never called in the run
+        }
+        let weight = ((total / all * WEIGHT_SCALE).round() as u64).max(1);
+        task(out, *endpoint, weight);
+    }
+}
+
+const USER: &str = r#"
+
+class OnsaleUser(HttpUser):
+    """One paced user; tasks are weighted by the simulated mix (per mille of requests)."""
+
+    wait_time = constant_throughput(USER_RATE)
+
+    def on_start(self):
+        self.slot = take_slot()
+
+    def on_stop(self):
+        heapq.heappush(_free_slots, self.slot)
+
+    def surplus(self):
+        """True while the shape wants fewer users than this one's slot. Locust
+        stops users of any slot, so a surplus user moves down into a freed one."""
+        shape = self.environment.shape_class
+        if shape is None:
+            return False
+        target = target_users(shape.get_run_time() + LEAD_S)
+        if self.slot >= target and _free_slots and _free_slots[0] < target:
+            self.slot = heapq.heappushpop(_free_slots, self.slot)
+        return self.slot >= target
+"#;
+
+fn task(out: &mut String, endpoint: Endpoint, weight: u64) {
+    let (method, path) = route(endpoint);
+    let _ = writeln!(
+        out,
+        "\n    @task({weight})\n    def {name}(self):\n        \
+         if not self.surplus():\n            \
+         self.client.request(\"{method}\", \"{path}\", name=\"{name}\")",
+        name = endpoint.name()
     );
 }
+
+const SHAPE: &str = r#"
+
+class OnsaleShape(LoadTestShape):
+    """Users for the simulated request rate of the current stage; stops after the last."""
+
+    def tick(self):
+        run_time = self.get_run_time() + LEAD_S
+        if run_time >= STAGES[-1][0]:
+            return None
+        users = target_users(run_time)
+        # Spawn within about 50 ms: the rate steps, it does not ramp.
+        return (users, max(20 * users, 1))
+"#;

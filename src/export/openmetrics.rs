@@ -5,9 +5,9 @@
 
 use std::fmt::Write as _;
 
+use super::ExportOptions;
 use super::catalogue::{Metric, MetricKind, catalogue};
 use super::run_output::RunOutput;
-use super::ExportOptions;
 
 /// The exposition's text.
 pub fn exposition(run: &RunOutput, options: &ExportOptions) -> String {
@@ -39,7 +39,11 @@ pub fn exposition(run: &RunOutput, options: &ExportOptions) -> String {
 }
 
 fn descriptor(out: &mut String, metric: &Metric) {
-    let kind = if metric.is_counter() { "counter" } else { "gauge" };
+    let kind = if metric.is_counter() {
+        "counter"
+    } else {
+        "gauge"
+    };
     let _ = writeln!(out, "# TYPE {} {kind}", metric.family);
     if let Some(unit) = metric.unit {
         let _ = writeln!(out, "# UNIT {} {unit}", metric.family);

@@ -58,10 +58,12 @@ fn positive(flag: &'static str, value: f64) -> Result<f64, ExportError> {
 /// `2026-01-01T10:00:00Z` or `2026-01-01T11:00:00+01:00` (fractions of a
 /// second are refused: the series has one row per whole second).
 pub fn parse_rfc3339(text: &str) -> Result<i64, ExportError> {
-    let refuse = || ExportError::Option {
+    let refuse = || {
+        ExportError::Option {
         flag: "--start",
         value: text.to_owned(),
         allowed: "an RFC 3339 time in whole seconds such as 2026-01-01T10:00:00Z or 2026-01-01T11:00:00+01:00".to_owned(),
+    }
     };
     let bytes = text.as_bytes();
     if bytes.len() < 20 || !text.is_ascii() {
@@ -69,8 +71,7 @@ pub fn parse_rfc3339(text: &str) -> Result<i64, ExportError> {
     }
     let number = |range: std::ops::Range<usize>| text[range].parse::<i64>().ok();
     let separators = [(4, b'-'), (7, b'-'), (13, b':'), (16, b':')];
-    if separators.iter().any(|&(at, byte)| bytes[at] != byte) || !matches!(bytes[10], b'T' | b't')
-    {
+    if separators.iter().any(|&(at, byte)| bytes[at] != byte) || !matches!(bytes[10], b'T' | b't') {
         return Err(refuse());
     }
     let fields = [
@@ -81,7 +82,14 @@ pub fn parse_rfc3339(text: &str) -> Result<i64, ExportError> {
         number(14..16),
         number(17..19),
     ];
-    let [Some(year), Some(month), Some(day), Some(hour), Some(minute), Some(second)] = fields
+    let [
+        Some(year),
+        Some(month),
+        Some(day),
+        Some(hour),
+        Some(minute),
+        Some(second),
+    ] = fields
     else {
         return Err(refuse());
     };
@@ -172,7 +180,10 @@ mod tests {
     #[test]
     fn known_times_parse_to_their_unix_seconds() {
         assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z").unwrap(), 0);
-        assert_eq!(parse_rfc3339("2026-01-01T10:00:00Z").unwrap(), 1_767_261_600);
+        assert_eq!(
+            parse_rfc3339("2026-01-01T10:00:00Z").unwrap(),
+            1_767_261_600
+        );
         assert_eq!(
             parse_rfc3339("2026-01-01T11:00:00+01:00").unwrap(),
             1_767_261_600

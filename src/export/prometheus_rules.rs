@@ -52,7 +52,11 @@ fn rule(out: &mut String, run: &RunOutput, alert: &AlertSpec) -> Result<(), Expo
         }
     };
     let _ = writeln!(out, "      - alert: {}", quote(&alert.name));
-    let _ = writeln!(out, "        expr: {}", quote(&format!("{query} {operator} {threshold}")));
+    let _ = writeln!(
+        out,
+        "        expr: {}",
+        quote(&format!("{query} {operator} {threshold}"))
+    );
     let _ = writeln!(out, "        for: {}", duration(alert.sustained.span().0));
     let _ = writeln!(out, "        labels:\n          source: \"sellout\"");
     let _ = writeln!(

@@ -177,19 +177,17 @@ fn check_series(series: &Timeseries, path: &Path) -> Result<(), ExportError> {
         ));
     }
     let endpoints: Vec<String> = Endpoint::ALL.into_iter().map(requests_column).collect();
-    if !endpoints
-        .iter()
-        .any(|name| series.column(name).is_some())
-    {
+    if !endpoints.iter().any(|name| series.column(name).is_some()) {
         return Err(ExportError::corrupt(
             path,
             "no per-endpoint request columns (event_page_requests, hold_requests, ...): it was written by an older sellout",
         ));
     }
-    for name in endpoints
-        .iter()
-        .map(String::as_str)
-        .chain(["t_s", "errors", "arrivals", "responses"])
+    for name in
+        endpoints
+            .iter()
+            .map(String::as_str)
+            .chain(["t_s", "errors", "arrivals", "responses"])
     {
         let Some(values) = series.column(name) else {
             continue;
