@@ -203,7 +203,7 @@ fn k6_stages_issue_each_endpoints_simulated_requests_at_speed() {
                 .split("duration: '")
                 .nth(1)
                 .unwrap()
-                .split(|c| c == 'm' || c == 's')
+                .split(['m', 's'])
                 .next()
                 .unwrap()
                 .parse()
