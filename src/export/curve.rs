@@ -64,6 +64,15 @@ impl Curve {
                 },
             );
         }
+        if stages.is_empty() {
+            // The whole run lasts under half a millisecond at this speed: one
+            // millisecond-long stage, because k6 and Locust need one.
+            let per_minute = (carry * 60_000.0).round().max(0.0) as u64;
+            stages.push(Stage {
+                duration_ms: 1,
+                per_minute,
+            });
+        }
         Curve { stages }
     }
 
@@ -173,6 +182,13 @@ mod tests {
                 per_minute: 3600
             }]
         );
+    }
+
+    #[test]
+    fn a_run_shorter_than_a_millisecond_at_speed_still_has_a_stage() {
+        let curve = Curve::new(&[3.0], &options(1e6, 1.0), 1);
+        assert_eq!(curve.stages.len(), 1);
+        assert_eq!(curve.duration_ms(), 1);
     }
 
     #[test]
