@@ -116,7 +116,9 @@ pub fn model_alerts(summary: &Value, model: Option<&Path>) -> Result<Vec<AlertSp
                 .to_owned(),
         ));
     };
-    let loaded = crate::model::load(&path).map_err(|error| {
+    // A run made with `--set` ran the file as edited: apply the same overrides.
+    let overrides = recorded_overrides(provenance)?;
+    let loaded = crate::model::load_with_overrides(&path, &overrides).map_err(|error| {
         ExportError::Model(format!(
             "the alerts come from the model file that ran, and {} cannot be used ({error}); pass it with --model FILE",
             path.display()
@@ -138,6 +140,24 @@ pub fn model_alerts(summary: &Value, model: Option<&Path>) -> Result<Vec<AlertSp
             path.display()
         ))),
     }
+}
+
+/// The `--set` assignments the provenance records (none before they existed).
+fn recorded_overrides(provenance: &Value) -> Result<Vec<(String, toml::Value)>, ExportError> {
+    let Some(assignments) = provenance["overrides"].as_array() else {
+        return Ok(Vec::new());
+    };
+    assignments
+        .iter()
+        .map(|assignment| {
+            let text = assignment.as_str().unwrap_or_default();
+            crate::model::overrides::parse_assignment(text).map_err(|error| {
+                ExportError::Model(format!(
+                    "summary.json records the override {assignment} ({error}); rerun the model"
+                ))
+            })
+        })
+        .collect()
 }
 
 fn read_summary(path: &Path) -> Result<Value, ExportError> {

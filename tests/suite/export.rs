@@ -368,3 +368,27 @@ fn check_refused(args: &[&str], words: &[&str]) {
     }
     assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
 }
+
+#[test]
+fn rules_are_the_alerts_that_ran_with_the_runs_set_overrides() {
+    let dir = scratch("export-overrides");
+    let out = dir.join("run");
+    let model = models_dir().join("db-failover.toml");
+    let output = sellout(&[
+        "run",
+        model.to_str().unwrap(),
+        "--scale",
+        "0.2",
+        "--quiet",
+        "--set",
+        "alert[0].for=\"7s\"",
+        "--set",
+        "alert[0].above=3.0",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    let rules = export(&out, "prometheus-rules", "r.yml", &[]);
+    assert!(rules.contains("for: 7s"), "{rules}");
+    assert!(rules.contains("> 3\""), "{rules}");
+}

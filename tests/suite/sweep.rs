@@ -183,9 +183,14 @@ fn a_seed_read_as_a_double_replays_its_run() {
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(replay.join("summary.json")).unwrap()).unwrap();
     for metric in ["wait_mean_s", "utilization", "served"] {
-        let replayed = summary["stations"]["desk"][metric]["mean"].as_f64().unwrap();
+        let replayed = summary["stations"]["desk"][metric]["mean"]
+            .as_f64()
+            .unwrap();
         let recorded: f64 = run[column(&format!("desk.{metric}"))].parse().unwrap();
-        assert_eq!(replayed, recorded, "{metric}, seed {seed} (experiment seed 11)");
+        assert_eq!(
+            replayed, recorded,
+            "{metric}, seed {seed} (experiment seed 11)"
+        );
     }
 }
 
