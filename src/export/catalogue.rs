@@ -102,133 +102,49 @@ pub fn column_query(series: &Timeseries, column: &str) -> Option<String> {
     (column != "t_s").then(|| metric_of(column).query())
 }
 
-/// The metric of one column. Columns this table does not know (added by a
-/// later component) still export, as a gauge named after the column.
+/// Columns with a metric of their own: (column, family, kind, help).
+#[rustfmt::skip]
+const NAMED: &[(&str, &str, MetricKind, &str)] = &[
+    ("arrivals", "sellout_arrivals", MetricKind::Counter, "Fans and bots reaching the site."),
+    ("responses", "sellout_responses", MetricKind::Counter, "Requests answered, successfully or not."),
+    ("errors", "sellout_errors", MetricKind::Counter, "System errors (rejections, timeouts, server errors, unavailable, shed)."),
+    ("admitted", "sellout_waiting_room_admissions", MetricKind::Counter, "Entries admitted from the waiting room."),
+    ("cdn_hits", "sellout_cdn_hits", MetricKind::Counter, "Event-page requests answered by the CDN."),
+    ("cache_hits", "sellout_cache_hits", MetricKind::Counter, "Seat-map reads answered by the cache."),
+    ("cache_fetches", "sellout_cache_fetches", MetricKind::Counter, "Seat-map cache misses fetched from a replica."),
+    ("cache_coalesced", "sellout_cache_coalesced", MetricKind::Counter, "Cache misses that joined a fetch already in flight."),
+    ("access_checks", "sellout_access_checks", MetricKind::Counter, "Access codes checked."),
+    ("access_denied", "sellout_access_denied", MetricKind::Counter, "Access codes refused."),
+    ("tickets_sold", "sellout_tickets_sold", MetricKind::RunningTotal, "Tickets sold since the opening."),
+    ("inventory_left", "sellout_tickets_left", MetricKind::Gauge, "Tickets neither sold nor held."),
+    ("holds_active", "sellout_holds_active", MetricKind::Gauge, "Live holds (carts) on seats."),
+    ("waiting_room_entries", "sellout_waiting_room_entries", MetricKind::Gauge, "Entries (sessions) waiting in the waiting room."),
+    ("waiting_room_fans", "sellout_waiting_room_fans", MetricKind::Gauge, "Fans and bots waiting in the waiting room."),
+    ("waiting_room_active", "sellout_waiting_room_active", MetricKind::Gauge, "Admitted sessions counted against the waiting room's concurrency cap."),
+    ("waiting_room_polls_per_s", "sellout_waiting_room_polls_per_second", MetricKind::Gauge, "Status polls from waiting fans, per second."),
+];
+
+/// The metric of one column. Columns no table here knows (added by a later
+/// component) still export, as a gauge named after the column.
 fn metric_of(column: &str) -> Metric {
-    if let Some(metric) = endpoint_metric(column) {
+    if let Some(metric) = endpoint_metric(column).or_else(|| component_metric(column)) {
         return metric;
     }
-    if let Some(metric) = component_metric(column) {
-        return metric;
-    }
-    let named = |family: &str, kind, unit, help: &str| Metric {
-        column: column.to_owned(),
-        family: family.to_owned(),
-        kind,
-        unit,
-        help: help.to_owned(),
-        labels: Vec::new(),
+    let (family, kind, help) = match NAMED.iter().find(|named| named.0 == column) {
+        Some(&(_, family, kind, help)) => (family.to_owned(), kind, help.to_owned()),
+        None => (
+            format!("sellout_{}", sanitize(column)),
+            MetricKind::Gauge,
+            format!("The timeseries.csv column {column}."),
+        ),
     };
-    use MetricKind::{Counter, Gauge, RunningTotal};
-    match column {
-        "arrivals" => named(
-            "sellout_arrivals",
-            Counter,
-            None,
-            "Fans and bots reaching the site.",
-        ),
-        "responses" => named(
-            "sellout_responses",
-            Counter,
-            None,
-            "Requests answered, successfully or not.",
-        ),
-        "errors" => named(
-            "sellout_errors",
-            Counter,
-            None,
-            "System errors (rejections, timeouts, server errors, unavailable, shed).",
-        ),
-        "admitted" => named(
-            "sellout_waiting_room_admissions",
-            Counter,
-            None,
-            "Entries admitted from the waiting room.",
-        ),
-        "cdn_hits" => named(
-            "sellout_cdn_hits",
-            Counter,
-            None,
-            "Event-page requests answered by the CDN.",
-        ),
-        "cache_hits" => named(
-            "sellout_cache_hits",
-            Counter,
-            None,
-            "Seat-map reads answered by the cache.",
-        ),
-        "cache_fetches" => named(
-            "sellout_cache_fetches",
-            Counter,
-            None,
-            "Seat-map cache misses fetched from a replica.",
-        ),
-        "cache_coalesced" => named(
-            "sellout_cache_coalesced",
-            Counter,
-            None,
-            "Cache misses that joined a fetch already in flight.",
-        ),
-        "access_checks" => named(
-            "sellout_access_checks",
-            Counter,
-            None,
-            "Access codes checked.",
-        ),
-        "access_denied" => named(
-            "sellout_access_denied",
-            Counter,
-            None,
-            "Access codes refused.",
-        ),
-        "tickets_sold" => named(
-            "sellout_tickets_sold",
-            RunningTotal,
-            None,
-            "Tickets sold since the opening.",
-        ),
-        "inventory_left" => named(
-            "sellout_tickets_left",
-            Gauge,
-            None,
-            "Tickets neither sold nor held.",
-        ),
-        "holds_active" => named(
-            "sellout_holds_active",
-            Gauge,
-            None,
-            "Live holds (carts) on seats.",
-        ),
-        "waiting_room_entries" => named(
-            "sellout_waiting_room_entries",
-            Gauge,
-            None,
-            "Entries (sessions) waiting in the waiting room.",
-        ),
-        "waiting_room_fans" => named(
-            "sellout_waiting_room_fans",
-            Gauge,
-            None,
-            "Fans and bots waiting in the waiting room.",
-        ),
-        "waiting_room_active" => named(
-            "sellout_waiting_room_active",
-            Gauge,
-            None,
-            "Admitted sessions counted against the waiting room's concurrency cap.",
-        ),
-        "waiting_room_polls_per_s" => named(
-            "sellout_waiting_room_polls_per_second",
-            Gauge,
-            None,
-            "Status polls from waiting fans, per second.",
-        ),
-        other => named(
-            &format!("sellout_{}", sanitize(other)),
-            Gauge,
-            None,
-            &format!("The timeseries.csv column {other}."),
-        ),
+    Metric {
+        column: column.to_owned(),
+        family,
+        kind,
+        unit: None,
+        help,
+        labels: Vec::new(),
     }
 }
 
