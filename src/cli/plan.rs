@@ -57,7 +57,11 @@ pub fn run_plan(args: PlanArgs) -> Result<()> {
             crate::report::summary::SCHEMA_VERSION.into(),
         );
     }
-    let path = write_output(&out_dir, "plan.json", &serde_json::to_vec_pretty(&document)?)?;
+    let path = write_output(
+        &out_dir,
+        "plan.json",
+        &serde_json::to_vec_pretty(&document)?,
+    )?;
     say!("wrote {}", path.display());
     Ok(())
 }

@@ -116,7 +116,10 @@ mod tests {
         for parent in [0, 1, 42, u64::MAX] {
             for replication in 0..1000 {
                 let seed = derive_seed(parent, &format!("replication:{replication}"));
-                assert!(seed <= MAX_EXACT_SEED, "parent {parent} replication {replication}");
+                assert!(
+                    seed <= MAX_EXACT_SEED,
+                    "parent {parent} replication {replication}"
+                );
                 assert_eq!(seed as f64 as u64, seed);
             }
         }

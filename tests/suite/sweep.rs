@@ -226,7 +226,11 @@ fn every_point_sees_the_same_fans_in_the_same_replication() {
          baseline_point,baseline_variant,metric,n,mean_difference,std_dev,ci95_low,ci95_high"
     );
     for row in paired.iter().filter(|row| row[1] == "same") {
-        assert_eq!((row[9].as_str(), row[10].as_str()), ("0.0", "0.0"), "{row:?}");
+        assert_eq!(
+            (row[9].as_str(), row[10].as_str()),
+            ("0.0", "0.0"),
+            "{row:?}"
+        );
     }
     // The lognormal variant at 4 servers is compared with exp at 4 servers.
     let lognormal = paired.iter().find(|row| row[1] == "lognormal").unwrap();
