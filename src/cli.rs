@@ -36,6 +36,7 @@ mod bench;
 mod budget;
 mod check;
 mod completions;
+mod export;
 mod man;
 mod merge;
 mod mode;
@@ -89,6 +90,13 @@ enum Command {
     Check(check::CheckArgs),
     /// Draw the dashboard and write the postmortem (Markdown and self-contained HTML) of an on-sale run's output directory.
     Report(report::ReportArgs),
+    /// Export an on-sale run for load tests and monitoring: a k6 script, a locustfile,
+    /// OpenMetrics, Prometheus alerting rules or a Grafana dashboard.
+    ///
+    /// The load tests follow the simulated request rate per endpoint (--speed
+    /// shortens time, --rate-scale scales rates); the metrics open at --start.
+    /// Same run directory and flags = byte-identical file.
+    Export(export::ExportArgs),
     /// Print a completion script for bash, zsh, fish, powershell or elvish to stdout.
     ///
     /// For example: `sellout completions bash > ~/.local/share/bash-completion/completions/sellout`.
@@ -107,6 +115,7 @@ pub fn run() -> Result<()> {
         Command::Merge(args) => merge::merge(args),
         Command::Plan(args) => plan::run_plan(args),
         Command::Report(args) => report::report(args),
+        Command::Export(args) => export::export_run(args),
         Command::Check(args) => check::check(args),
         Command::Completions(args) => completions::completions(args),
         Command::Man(args) => man::man(args),

@@ -26,6 +26,7 @@ pub mod cli;
 pub mod contention;
 pub mod engine;
 pub mod estimate;
+pub mod export;
 pub mod metastability;
 pub mod metrics;
 pub mod model;

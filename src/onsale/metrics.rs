@@ -226,6 +226,9 @@ pub struct SecondCounts {
     pub arrivals: u64,
     /// Requests issued (offered load).
     pub requests: u64,
+    /// The same per endpoint, in `Endpoint::ALL` order: exporters turn them
+    /// into load-test stages and per-endpoint request counters.
+    pub endpoint_requests: [u64; Endpoint::COUNT],
     /// Requests answered (successfully or not).
     pub responses: u64,
     /// System errors.
@@ -294,6 +297,7 @@ impl OnsaleMetrics {
     pub fn on_request(&mut self, endpoint: Endpoint) {
         self.requests[endpoint.index()] += 1;
         self.current.requests += 1;
+        self.current.endpoint_requests[endpoint.index()] += 1;
     }
 
     /// An error of `kind`; the time series counts system errors.

@@ -4,6 +4,7 @@ mod cli;
 mod components;
 mod contention;
 mod determinism;
+mod export;
 mod failures;
 mod features;
 mod features_more;

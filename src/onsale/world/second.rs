@@ -41,6 +41,18 @@ const LATENCY: [[&str; 2]; crate::onsale::request::Endpoint::COUNT] = [
     ["access_code_p50_s", "access_code_p99_s"],
 ];
 
+/// The per-second request count column of every endpoint, in `Endpoint::ALL`
+/// order. They come last so that the columns before them, and every reader
+/// that knew only those, are unchanged.
+const ENDPOINT_REQUESTS: [&str; crate::onsale::request::Endpoint::COUNT] = [
+    "event_page_requests",
+    "seat_map_requests",
+    "hold_requests",
+    "payment_requests",
+    "confirm_requests",
+    "access_code_requests",
+];
+
 /// The time-series columns of a run of `spec` with `routes`, in file order.
 pub fn columns(spec: &OnsaleSpec, routes: &Routes) -> Vec<Column> {
     let mut columns = LOAD.to_vec();
@@ -64,6 +76,9 @@ pub fn columns(spec: &OnsaleSpec, routes: &Routes) -> Vec<Column> {
         columns.push(Column::real(p99));
     }
     columns.extend_from_slice(OUTCOMES);
+    for endpoint in routes.endpoints() {
+        columns.push(Column::count(ENDPOINT_REQUESTS[endpoint.index()]));
+    }
     columns
 }
 
@@ -100,6 +115,9 @@ impl World {
         row.push(self.inventory.live_holds() as f64);
         row.push(self.inventory.sold() as f64);
         row.push(self.inventory.free() as f64);
+        for endpoint in &endpoints {
+            row.push(counts.endpoint_requests[endpoint.index()] as f64);
+        }
         self.series.push(&row);
         self.operate(now, scheduler);
         if now < self.horizon {

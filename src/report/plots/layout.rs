@@ -50,6 +50,21 @@ impl Layout {
         }
     }
 
+    /// The titles of the panels drawn for `series`, in reading order (what
+    /// another dashboard of the same run, such as the Grafana export, must show).
+    pub fn panel_titles(self, series: &Timeseries) -> Vec<String> {
+        let columns = Columns {
+            series,
+            bucket: 1,
+            unit_s: 1.0,
+            step_s: 1.0,
+        };
+        self.panels(&columns)
+            .into_iter()
+            .map(|panel| panel.title)
+            .collect()
+    }
+
     /// The panels, in reading order; a panel without lines is left out.
     pub fn panels(self, columns: &Columns) -> Vec<Panel> {
         let mut panels = match self {
