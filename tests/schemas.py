@@ -20,7 +20,7 @@ plan, into a temporary directory. Then:
   README are those rendered from the schemas (`--write-readme` rewrites them).
 
 Fails naming the file, column, row and value. Usage: python3 tests/schemas.py
-[--bin SELLOUT] [--keep DIR] [--write-readme]
+[--bin SELLOUT] [--keep DIR [--reuse]] [--write-readme]
 """
 
 import argparse
@@ -178,7 +178,7 @@ max_replications = 8
     return paths
 
 
-def produce(binary, tmp):
+def produce(binary, tmp, run=True):
     """Runs everything; returns (runs: {name: (dir, model, replications, kind)}, sweeps, plans)."""
     jobs, runs = [], {}
     for model in sorted((ROOT / "models").glob("*.toml")):
@@ -200,6 +200,8 @@ def produce(binary, tmp):
         jobs.append(([binary, "sweep", str(exp[n]), "--out", str(out)], tmp / f"sweep-{n}.log"))
     plans = {"plan": tmp / "plans" / "plan"}
     jobs.append(([binary, "plan", str(exp["plan"]), "--out", str(plans["plan"])], tmp / "plan.log"))
+    if not run:
+        return runs, sweeps, plans
     with concurrent.futures.ThreadPoolExecutor(max(2, os.cpu_count() or 2)) as pool:
         for future in [pool.submit(sh, argv, log) for argv, log in jobs]:
             future.result()
@@ -352,13 +354,18 @@ def check_csv(path, schema_name, base, names_by_source=None):
     for index, row in enumerate(body, start=2):
         if len(row) != len(header):
             P.error(f"{file}: row {index}: {len(row)} values for {len(header)} columns", (file, "width"))
-            continue
-        for name, value in zip(header, row):
+    body = [row for row in body if len(row) == len(header)]
+    for column, name in enumerate(header):
+        # Each distinct value once, at the first row (counting the header as row 1) that has it.
+        first_row = {}
+        for index, row in enumerate(body, start=2):
+            first_row.setdefault(row[column], index)
+        for value, index in sorted(first_row.items(), key=lambda item: item[1]):
             check_cell(file, name, index, value, specs[name], schema_name, missing_values)
     # A parameter column must not mix integer- and float-looking values.
     for name in header:
         if specs[name].get("from", "").endswith("parameters"):
-            column = [row[header.index(name)] for row in body if len(row) == len(header)]
+            column = [row[header.index(name)] for row in body]
             looks = {("int" if INTEGER.match(v) else "float" if FLOAT.match(v) else "text") for v in column if v}
             if {"int", "float"} <= looks:
                 P.error(f"{file}: parameter column {name!r} mixes integer- and float-looking values: {sorted(set(column))[:6]}")
@@ -479,6 +486,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bin")
     parser.add_argument("--keep", help="write outputs here (kept) instead of a temporary directory")
+    parser.add_argument("--reuse", action="store_true", help="with --keep: validate the outputs already there, without running sellout")
     parser.add_argument("--write-readme", action="store_true", help="rewrite the dictionary tables of schemas/README.md")
     args = parser.parse_args()
     if args.write_readme:
@@ -489,10 +497,10 @@ def main():
     binary = find_bin(args.bin)
     with tempfile.TemporaryDirectory(prefix="sellout-schemas-") as scratch:
         tmp = Path(args.keep) if args.keep else Path(scratch)
-        if args.keep:
+        if args.keep and not args.reuse:
             shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True, exist_ok=True)
-        runs, sweeps, plans = produce(binary, tmp)
+        runs, sweeps, plans = produce(binary, tmp, run=not (args.reuse and args.keep))
         produced = time.monotonic() - started
         csv_files = []
         shapes = defaultdict(dict)
@@ -558,15 +566,16 @@ def main():
     for warning in P.warnings:
         print(f"warning: {warning}")
     total = sum(len(v) for v in VALIDATED.values())
-    print(f"schemas: {total} files validated in {elapsed:.0f} s ({produced:.0f} s running sellout)")
+    print(f"{total} files validated in {elapsed:.0f} s ({produced:.0f} s running sellout)")
     if P.errors:
         for error in P.errors:
             print(f"FAIL {error}")
         suppressed = sum(n - 3 for k, n in P.per_key.items() if n > 3 and k[0] != "warn")
         if suppressed:
             print(f"     ({suppressed} more like these not shown)")
-        print(f"0 passed, {len(P.errors)} failed")
+        print(f"schemas: 0 passed, {len(P.errors)} failed")
         sys.exit(1)
+    print(f"schemas: {total} passed, 0 failed")
 
 
 if __name__ == "__main__":
