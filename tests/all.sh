@@ -34,6 +34,9 @@ bash tests/export.sh
 echo "== experiments, scaled down (2 replications each)"
 bash tests/experiments.sh
 
+echo "== output schemas: summary.json, sweep.json, plan.json and every CSV of every model kind, against schemas/"
+bash tests/schemas.sh
+
 echo "== notebooks, headless at small scale"
 bash tests/notebooks.sh
 
