@@ -49,11 +49,7 @@ INFINITE = {"inf", "-inf"}
 
 # Columns whose number type is known NOT to be stable yet: (schema, column pattern) ->
 # where it is written. Reported as a warning, not a failure; remove the entry once fixed.
-KNOWN_UNSTABLE = {
-    ("timeseries-network", r"_(queue|utilization|arrivals_per_s)$"):
-        "src/network/timeseries.rs NetworkTimeseries::to_csv writes values with f64::to_string "
-        "(7, 0) instead of {:?} (7.0, 0.0)",
-}
+KNOWN_UNSTABLE = {}
 
 
 class Problems:
