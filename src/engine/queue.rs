@@ -238,7 +238,7 @@ mod tests {
     #[test]
     fn large_events_keep_time_then_insertion_order() {
         let mut queue: EventQueue<[u64; 8]> = EventQueue::new();
-        assert!(!EventQueue::<[u64; 8]>::INLINE && EventQueue::<u64>::INLINE);
+        const { assert!(!EventQueue::<[u64; 8]>::INLINE && EventQueue::<u64>::INLINE) };
         for label in 0..50u64 {
             queue.push(Time((label % 5) as i64), [label; 8]);
         }
