@@ -232,7 +232,7 @@ mod tests {
         let csv = String::from_utf8(series.to_csv().expect("csv")).expect("utf-8");
         assert_eq!(
             csv,
-            "t_s,desk_queue,desk_utilization,desk_arrivals_per_s\n1,1,0.25,1\n2,4,0.5,0\n"
+            "t_s,desk_queue,desk_utilization,desk_arrivals_per_s\n1,1.0,0.25,1.0\n2,4.0,0.5,0.0\n"
         );
     }
 }
