@@ -166,7 +166,7 @@ pub fn series(series: &Timeseries) -> Value {
     let times: Vec<Value> = series
         .t_s()
         .chunks(bucket)
-        .map(|chunk| number(*chunk.last().expect("chunks are not empty")))
+        .map(|chunk| time(*chunk.last().expect("chunks are not empty")))
         .collect();
     let panels: Vec<Value> = panels(series)
         .iter()
@@ -206,7 +206,7 @@ pub fn incidents(incidents: &[Incident]) -> Value {
         .iter()
         .map(|incident| {
             json!({
-                "t": number(incident.t_s),
+                "t": time(incident.t_s),
                 "kind": incident.kind.name(),
                 "title": incident.kind.title(),
                 "component": incident.component,
@@ -231,6 +231,19 @@ fn reduce(chunk: &[f64], how: Reduce) -> f64 {
                 sum / count as f64
             }
         }
+    }
+}
+
+/// A time in seconds to the millisecond (whole seconds as integers), or null.
+pub fn time(t_s: f64) -> Value {
+    if !t_s.is_finite() {
+        return Value::Null;
+    }
+    let milliseconds = (t_s * 1000.0).round();
+    if milliseconds % 1000.0 == 0.0 {
+        json!((milliseconds / 1000.0) as i64)
+    } else {
+        json!(milliseconds / 1000.0)
     }
 }
 
@@ -263,6 +276,9 @@ mod tests {
         assert_eq!(number(2.00004).to_string(), "2");
         assert_eq!(number(-1799.0).to_string(), "-1799");
         assert_eq!(number(f64::NAN), Value::Null);
+        // Times keep every second: an incident at T+8h57m27.379s is not moved to T+8h57m30s.
+        assert_eq!(time(32247.378690336).to_string(), "32247.379");
+        assert_eq!(time(151.0).to_string(), "151");
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 use serde_json::{Value, json};
 
-use super::data::number;
+use super::data::time;
 use crate::report::plots::{Incident, IncidentKind};
 
 /// One action the runbook took.
@@ -48,10 +48,10 @@ impl Drill {
             "options": self.options,
             "alerts": self.alerts.iter().map(|alert| json!({
                 "name": alert.name,
-                "t": number(alert.t_s),
+                "t": time(alert.t_s),
                 "runbook": alert.runbook.iter().map(|step| json!({
                     "action": step.action,
-                    "t": number(step.t_s),
+                    "t": time(step.t_s),
                 })).collect::<Vec<Value>>(),
             })).collect::<Vec<Value>>(),
         })

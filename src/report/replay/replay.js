@@ -53,7 +53,7 @@
   function span(seconds) {
     var s = Math.round(Math.abs(seconds));
     if (s < 60) { return s + " s"; }
-    return Math.floor(s / 60) + " min " + pad(s % 60) + " s";
+    return Math.floor(s / 60) + " min" + (s % 60 ? " " + pad(s % 60) + " s" : "");
   }
   // Index of the last point at or before t, -1 if none.
   function indexAt(t) {
@@ -88,7 +88,7 @@
   }
 
   // ---- panels --------------------------------------------------------------
-  var W = 640, H = 170, ML = 54, MR = 10, MT = 8, MB = 22;
+  var W = 640, H = 170, ML = 54, MR = 18, MT = 8, MB = 22;
   var PW = W - ML - MR, PH = H - MT - MB;
   function x(t) { return ML + (end > start ? (t - start) / (end - start) : 0) * PW; }
   function el(name, attrs, parent) {
@@ -108,7 +108,8 @@
     for (var i = 0; i < candidates.length; i++) { if ((end - start) / candidates[i] <= 9) { step = candidates[i]; break; } }
     for (var t = Math.ceil(start / step) * step; t <= end; t += step) {
       el("line", { x1: x(t), x2: x(t), y1: MT, y2: MT + PH, stroke: t === 0 ? "#999" : "#eee" }, parent);
-      text(parent, x(t), H - 6, tickLabel(t));
+      // The last label would spill past the edge: it ends at its tick instead.
+      text(parent, x(t), H - 6, tickLabel(t), x(t) > W - 24 ? "end" : "middle");
     }
   }
   var panels = SERIES.panels.map(function (spec) {
@@ -182,7 +183,7 @@
     ticks.forEach(function (v) {
       var y = scale.y(v);
       el("line", { x1: ML, x2: ML + PW, y1: y, y2: y, stroke: "#eee" }, g);
-      text(g, ML - 4, y + 3, panel.spec.log ? seconds(v) : short(v), "end");
+      text(g, ML - 4, y + 3, format(panel.spec, v), "end");
     });
   }
   function drawPanel(panel, index, clock) {
@@ -209,9 +210,15 @@
     var parts = panel.spec.lines.map(function (line) {
       var v = index >= 0 ? line.values[index] : null;
       return "<span><i class=\"swatch\" style=\"background:" + PALETTE[line.color % PALETTE.length] + "\"></i>" +
-        escapeHtml(line.label) + ": <b>" + (panel.spec.log ? seconds(v) : short(v)) + "</b></span>";
+        escapeHtml(line.label) + ": <b>" + format(panel.spec, v) + "</b></span>";
     });
     panel.readout.innerHTML = parts.join("");
+  }
+  // Latency in ms or s (none measured: a dash), fractions of 1 as percentages, counts shortened.
+  function format(spec, v) {
+    if (spec.log) { return v > 0 ? seconds(v) : "–"; }
+    if (spec.max === 1) { return v === null ? "–" : Math.round(v * 100) + "%"; }
+    return short(v);
   }
   function json(v) { return v === null ? "null" : String(v); }
   function escapeHtml(s) {
@@ -269,7 +276,7 @@
     timelineKey = key;
     timeline.innerHTML = entries.map(function (entry) {
       var color = MARKERS[entry.kind] || "#d62728";
-      return "<li class=\"" + entry.kind.replace(/_/g, "-") + (entry.kind === "action" ? " action" : "") + (entry.trainee ? " trainee" : "") +
+      return "<li class=\"" + entry.kind.replace(/_/g, "-") + (entry.trainee ? " trainee" : "") +
         "\" data-t=\"" + entry.t + "\" data-kind=\"" + entry.kind + "\" style=\"border-left-color:" + color + "\"><time>" +
         clockLabel(entry.t) + "</time>" + escapeHtml(entry.text) + "</li>";
     }).join("") || "<li class=\"empty\">Nothing yet.</li>";

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Plays replay.html of models/db-failover.toml back in headless Chromium, offline:
+# seeking with #t=600 puts the clock at T+10m00s and every panel's data at that
+# second (checked against timeseries.csv), the timeline lists the incidents up to
+# then and none after; drill mode stops at the run's first alert (checked against
+# incidents.csv), and a drill answered as the runbook did scores 100%, one that
+# only waits scores no right choice. Installs Debian's chromium if it is missing;
+# skips, loudly, only when there is neither chromium nor apt-get.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v chromium > /dev/null; then
+  if command -v apt-get > /dev/null; then
+    echo "installing Debian chromium (first run only)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null
+  else
+    echo "!!!!!!!! SKIPPED tests/replay_html.sh: no chromium and no apt-get to install it !!!!!!!!"
+    exit 0
+  fi
+fi
+
+out="$PWD/target/replay-html"
+rm -rf "$out"
+mkdir -p "$out"
+cargo run --release --quiet -- run models/db-failover.toml --scale 0.1 --out "$out/run" > /dev/null
+html="$out/run/replay.html"
+page="file://$html"
+
+# Chromium flags for a closed network and a root user; a fresh profile each run.
+chrome() {
+  timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$(mktemp -d)" --hide-scrollbars "$@" 2>> "$out/chromium.log"
+}
+# dom NAME FRAGMENT BUDGET_MS: the DOM after BUDGET_MS of virtual time, on one line.
+dom() {
+  chrome --virtual-time-budget="$3" --dump-dom "$page#$2" | tr '\n' ' ' > "$out/$1.html"
+}
+start=$(date +%s)
+dom seek 't=600' 3000
+action_t=$(awk -F, '$2 == "action" { printf "%d", $1; exit }' "$out/run/incidents.csv")
+dom before "t=$((action_t - 1))" 3000
+dom drill 'drill&speed=600&play' 20000
+dom runbook 'drill&speed=600&play&answer=runbook' 30000
+dom wait 'drill&speed=600&play&answer=wait' 30000
+chrome --virtual-time-budget=3000 --window-size=1400,1000 --screenshot="$out/replay.png" "$page#t=600" > /dev/null
+echo "chromium played the replay in $(($(date +%s) - start)) s"
+
+failures=0
+label() { # label SECONDS: the page's clock, T+4m31s, as a pattern (under an hour)
+  printf 'T\\+%dm%02ds' $(($1 / 60)) $(($1 % 60))
+}
+check() { # check DESCRIPTION FILE PATTERN: the rendered DOM in FILE must match PATTERN
+  if grep -Eq "$3" "$out/$2.html"; then
+    echo "ok    $1"
+  else
+    echo "FAIL  $1 (no /$3/ in $out/$2.html)"
+    failures=$((failures + 1))
+  fi
+}
+refute() { # refute DESCRIPTION FILE PATTERN: the rendered DOM in FILE must not match PATTERN
+  if grep -Eq "$3" "$out/$2.html"; then
+    echo "FAIL  $1 (/$3/ found in $out/$2.html)"
+    failures=$((failures + 1))
+  else
+    echo "ok    $1"
+  fi
+}
+# The value of COLUMN at t_s = 600 in timeseries.csv, as the page writes it (a whole
+# number exactly, else four significant digits).
+at600() {
+  python3 - "$out/run/timeseries.csv" "$1" << 'PY'
+import csv, sys
+for row in csv.DictReader(open(sys.argv[1])):
+    if float(row["t_s"]) == 600:
+        v = float(row[sys.argv[2]])
+        print(int(v) if v == int(v) else float(f"{v:.3e}"))
+PY
+}
+
+if grep -Eq 'src=|href=|url\(|@import|<link|https://' "$html"; then
+  echo "FAIL  $html refers to an external resource"
+  failures=$((failures + 1))
+fi
+check "clock at T+10m00s after #t=600" seek 'id="clock"[^>]*>T\+10m00s<'
+for panel in waiting-room inventory errors latency utilisation; do
+  check "panel $panel drawn up to 600 s" seek "id=\"panel-$panel\"[^>]*data-upto=\"600\""
+done
+check "waiting room shows timeseries.csv's value at 600 s" seek \
+  "id=\"panel-waiting-room\"[^>]*data-last=\"$(at600 waiting_room_entries)\""
+check "inventory shows timeseries.csv's value at 600 s" seek \
+  "id=\"panel-inventory\"[^>]*data-last=\"$(at600 inventory_left)\""
+check "latency shows timeseries.csv's value at 600 s" seek \
+  "id=\"panel-latency\"[^>]*data-last=\"$(at600 event_page_p99_s)\""
+check "panels drawn as inline SVG paths" seek '<path [^>]*d="M[0-9]'
+check "timeline has the runbook's action at $(label "$action_t")" seek \
+  "data-kind=\"action\"[^>]*><time>$(label "$action_t")</time>"
+# A second before the runbook acted, the action is not on the timeline yet.
+check "timeline a second before the action: the alert" before 'data-kind="alert_firing"'
+refute "timeline a second before the action: no action yet" before 'data-kind="action"'
+
+# The first alert of the run, from incidents.csv: name and second.
+alert=$(awk -F, '$2 == "alert_firing" { print $4; exit }' "$out/run/incidents.csv")
+alert_t=$(awk -F, '$2 == "alert_firing" { printf "%d", $1; exit }' "$out/run/incidents.csv")
+if [ -z "$alert" ]; then
+  echo "FAIL  models/db-failover.toml (scale 0.1, seed 1) fired no alert: incidents.csv has none"
+  failures=$((failures + 1))
+fi
+check "drill stops at the first alert ($alert at $alert_t s)" drill \
+  "id=\"drill-prompt\" data-alert=\"$alert\" data-t=\"$alert_t\""
+check "drill asks what to do, offering the runbook's action and wait" drill \
+  'What would you do\?.*data-choice="scale_outflow 0.5".*data-choice="wait"'
+check "timeline has the alert at $(label "$alert_t")" seek \
+  "data-kind=\"alert_firing\"[^>]*><time>$(label "$alert_t")</time>"
+check "drill clock paused at the alert" drill "id=\"clock\"[^>]*>$(label "$alert_t")<"
+check "answered as the runbook, the drill scores 100%" runbook 'id="drill-score" data-score="100" data-choices="1/1"'
+check "waiting instead of acting is no right choice" wait 'id="drill-score" data-score="[0-9]+" data-choices="0/1"'
+size=$(stat -c %s "$out/replay.png" 2> /dev/null || echo 0)
+if [ "$size" -gt 50000 ]; then
+  echo "ok    screenshot drawn ($size bytes, $out/replay.png)"
+else
+  echo "FAIL  screenshot missing or blank ($size bytes)"
+  failures=$((failures + 1))
+fi
+if [ "$failures" -ne 0 ]; then
+  echo "replay_html: $failures check(s) failed; chromium log in $out/chromium.log"
+  exit 1
+fi
+echo "replay_html: all checks passed ($(stat -c %s "$html") bytes)"
