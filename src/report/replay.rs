@@ -53,7 +53,8 @@ pub fn replay(input: &ReplayInput) -> String {
 /// `template` with each placeholder replaced, in one pass, so text put in
 /// (a model name, the data) is never searched for placeholders itself.
 fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len() + values.iter().map(|(_, v)| v.len()).sum::<usize>());
+    let mut out =
+        String::with_capacity(template.len() + values.iter().map(|(_, v)| v.len()).sum::<usize>());
     let mut rest = template;
     while let Some(at) = rest.find("{{") {
         out.push_str(&rest[..at]);

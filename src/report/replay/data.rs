@@ -289,13 +289,20 @@ mod tests {
         assert_eq!(bucket(30_600), 5);
         let mut csv = String::from("t_s,waiting_room_entries,errors,hold_p99_s\n");
         for t in 0..7_203 {
-            csv.push_str(&format!("{t},{t},{},{}\n", t % 2, if t == 1 { 9.0 } else { 0.5 }));
+            csv.push_str(&format!(
+                "{t},{t},{},{}\n",
+                t % 2,
+                if t == 1 { 9.0 } else { 0.5 }
+            ));
         }
         let series = series(&Timeseries::parse(Path::new("t.csv"), csv.as_bytes()).unwrap());
         assert_eq!(series["bucket_s"], 2);
         let times = series["t"].as_array().unwrap();
         assert_eq!(times.len(), 3_602);
-        assert_eq!((times[0].clone(), times[3_601].clone()), (json!(1), json!(7_202)));
+        assert_eq!(
+            (times[0].clone(), times[3_601].clone()),
+            (json!(1), json!(7_202))
+        );
         let panel = |id: &str| {
             series["panels"]
                 .as_array()
@@ -310,6 +317,12 @@ mod tests {
         assert_eq!(panel("errors")["lines"][0]["values"][0], json!(0.5));
         assert_eq!(panel("latency")["lines"][0]["values"][0], json!(9));
         assert_eq!(panel("latency")["lines"][0]["label"], "hold p99");
-        assert!(series["panels"].as_array().unwrap().iter().all(|p| p["id"] != "inventory"));
+        assert!(
+            series["panels"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|p| p["id"] != "inventory")
+        );
     }
 }

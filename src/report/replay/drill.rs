@@ -132,7 +132,10 @@ mod tests {
             incident(300.0, IncidentKind::Action, "scale out to 20 servers"),
         ];
         let drill = drill(&incidents);
-        assert_eq!(drill.options, ["scale_outflow 0.5", "scale out to 20 servers"]);
+        assert_eq!(
+            drill.options,
+            ["scale_outflow 0.5", "scale out to 20 servers"]
+        );
         assert_eq!(drill.alerts.len(), 2);
         assert_eq!(
             drill.alerts[0].runbook,
