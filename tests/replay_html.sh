@@ -2,10 +2,11 @@
 # Plays replay.html of models/db-failover.toml back in headless Chromium, offline:
 # seeking with #t=600 puts the clock at T+10m00s and every panel's data at that
 # second (checked against timeseries.csv), the timeline lists the incidents up to
-# then and none after; drill mode stops at the run's first alert (checked against
-# incidents.csv), and a drill answered as the runbook did scores 100%, one that
-# only waits scores no right choice. Installs Debian's chromium if it is missing;
-# skips, loudly, only when there is neither chromium nor apt-get.
+# then and none after, and a hash changed after load seeks too; drill mode stops
+# at the run's first alert (checked against incidents.csv), a drill answered as
+# the runbook did scores 100%, and one that only waits has no right choice.
+# Installs Debian's chromium if it is missing; skips, loudly, only when there is
+# neither chromium nor apt-get.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,12 +45,33 @@ dom before "t=$((action_t - 1))" 3000
 dom drill 'drill&speed=600&play' 20000
 dom runbook 'drill&speed=600&play&answer=runbook' 30000
 dom wait 'drill&speed=600&play&answer=wait' 30000
+# A hash changed after load seeks too: a page next to the replay frames it at
+# #t=100, sets the frame's hash to t=600 and copies both clocks into its own DOM.
+cat > "$out/run/hashchange.html" << 'HTML'
+<!DOCTYPE html><html><body><iframe id="replay" src="replay.html#t=100"></iframe><p id="clocks"></p>
+<script>
+var frame = document.getElementById("replay");
+function clock() { return frame.contentWindow.document.getElementById("clock").textContent; }
+frame.addEventListener("load", function () {
+  var before = clock();
+  frame.contentWindow.location.hash = "t=600";
+  setTimeout(function () {
+    document.getElementById("clocks").textContent = "before " + before + " after " + clock();
+  }, 500);
+});
+</script></body></html>
+HTML
+chrome --allow-file-access-from-files --virtual-time-budget=5000 --dump-dom "file://$out/run/hashchange.html" |
+  tr '\n' ' ' > "$out/hashchange.html"
 chrome --virtual-time-budget=3000 --window-size=1400,1000 --screenshot="$out/replay.png" "$page#t=600" > /dev/null
 echo "chromium played the replay in $(($(date +%s) - start)) s"
 
 failures=0
-label() { # label SECONDS: the page's clock, T+4m31s, as a pattern (under an hour)
-  printf 'T\\+%dm%02ds' $(($1 / 60)) $(($1 % 60))
+clock() { # clock SECONDS: the page's clock, T+4m31s (under an hour)
+  printf 'T+%dm%02ds' $(($1 / 60)) $(($1 % 60))
+}
+label() { # label SECONDS: the same as a pattern
+  clock "$1" | sed 's/+/\\+/'
 }
 check() { # check DESCRIPTION FILE PATTERN: the rendered DOM in FILE must match PATTERN
   if grep -Eq "$3" "$out/$2.html"; then
@@ -93,8 +115,9 @@ check "inventory shows timeseries.csv's value at 600 s" seek \
   "id=\"panel-inventory\"[^>]*data-last=\"$(at600 inventory_left)\""
 check "latency shows timeseries.csv's value at 600 s" seek \
   "id=\"panel-latency\"[^>]*data-last=\"$(at600 event_page_p99_s)\""
+check "a hash changed after load seeks (#t=100, then #t=600)" hashchange 'before T\+1m40s after T\+10m00s'
 check "panels drawn as inline SVG paths" seek '<path [^>]*d="M[0-9]'
-check "timeline has the runbook's action at $(label "$action_t")" seek \
+check "timeline has the runbook's action at $(clock "$action_t")" seek \
   "data-kind=\"action\"[^>]*><time>$(label "$action_t")</time>"
 # A second before the runbook acted, the action is not on the timeline yet.
 check "timeline a second before the action: the alert" before 'data-kind="alert_firing"'
@@ -111,7 +134,7 @@ check "drill stops at the first alert ($alert at $alert_t s)" drill \
   "id=\"drill-prompt\" data-alert=\"$alert\" data-t=\"$alert_t\""
 check "drill asks what to do, offering the runbook's action and wait" drill \
   'What would you do\?.*data-choice="scale_outflow 0.5".*data-choice="wait"'
-check "timeline has the alert at $(label "$alert_t")" seek \
+check "timeline has the alert at $(clock "$alert_t")" seek \
   "data-kind=\"alert_firing\"[^>]*><time>$(label "$alert_t")</time>"
 check "drill clock paused at the alert" drill "id=\"clock\"[^>]*>$(label "$alert_t")<"
 check "answered as the runbook, the drill scores 100%" runbook 'id="drill-score" data-score="100" data-choices="1/1"'
