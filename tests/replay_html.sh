@@ -4,7 +4,8 @@
 # second (checked against timeseries.csv), the timeline lists the incidents up to
 # then and none after, and a hash changed after load seeks too; drill mode stops
 # at the run's first alert (checked against incidents.csv), a drill answered as
-# the runbook did scores 100%, and one that only waits has no right choice.
+# the runbook did scores 100%, one that only waits has no right choice, and one
+# clicked through (an action a minute before the runbook's) scores 94%.
 # Installs Debian's chromium if it is missing; skips, loudly, only when there is
 # neither chromium nor apt-get.
 set -euo pipefail
@@ -63,6 +64,37 @@ frame.addEventListener("load", function () {
 HTML
 chrome --allow-file-access-from-files --virtual-time-budget=5000 --dump-dom "file://$out/run/hashchange.html" |
   tr '\n' ' ' > "$out/hashchange.html"
+# A trainee through the buttons: at the alert, scale_outflow "in 1 min", read the
+# reveal, continue to the end and read the score (the runbook acted after 2 min).
+cat > "$out/run/trainee.html" << 'HTML'
+<!DOCTYPE html><html><body><iframe id="replay" src="replay.html#drill&speed=600&play"></iframe><p id="result"></p>
+<script>
+var frame = document.getElementById("replay");
+var result = document.getElementById("result");
+frame.addEventListener("load", function () {
+  var step = 0;
+  var timer = setInterval(function () {
+    var page = frame.contentWindow.document;
+    var choice = page.querySelector('button[data-choice="scale_outflow 0.5"]');
+    if (step === 0 && choice) {
+      page.getElementById("drill-when").value = "60";
+      choice.click();
+      step = 1;
+    } else if (step === 1 && page.querySelector("button[data-continue]")) {
+      result.setAttribute("data-reveal", page.getElementById("drill-reveal").textContent);
+      page.querySelector("button[data-continue]").click();
+      step = 2;
+    } else if (step === 2 && page.getElementById("drill-score")) {
+      result.setAttribute("data-score", page.getElementById("drill-score").getAttribute("data-score"));
+      result.textContent = page.getElementById("drill-result").textContent;
+      clearInterval(timer);
+    }
+  }, 200);
+});
+</script></body></html>
+HTML
+chrome --allow-file-access-from-files --virtual-time-budget=30000 --dump-dom "file://$out/run/trainee.html" |
+  tr '\n' ' ' > "$out/trainee.html"
 chrome --virtual-time-budget=3000 --window-size=1400,1000 --screenshot="$out/replay.png" "$page#t=600" > /dev/null
 echo "chromium played the replay in $(($(date +%s) - start)) s"
 
@@ -139,6 +171,11 @@ check "timeline has the alert at $(clock "$alert_t")" seek \
 check "drill clock paused at the alert" drill "id=\"clock\"[^>]*>$(label "$alert_t")<"
 check "answered as the runbook, the drill scores 100%" runbook 'id="drill-score" data-score="100" data-choices="1/1"'
 check "waiting instead of acting is no right choice" wait 'id="drill-score" data-score="[0-9]+" data-choices="0/1"'
+check "after an answer, the drill shows what the runbook did and when" trainee \
+  "data-reveal=\"The runbook: scale_outflow 0.5 at $(label "$action_t"), 2 min after the alert.\""
+# Right choice (1) and 60 s early: timing (300 - 60) / (300 - 30) = 0.89; (1 + 0.89) / 2 = 94%.
+check "a trainee who clicks through scores choice and timing" trainee \
+  'data-score="94">Drill score: 94% — 1 of 1 choices as the runbook.*1 min early \(89%\)'
 size=$(stat -c %s "$out/replay.png" 2> /dev/null || echo 0)
 if [ "$size" -gt 50000 ]; then
   echo "ok    screenshot drawn ($size bytes, $out/replay.png)"
