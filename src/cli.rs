@@ -88,7 +88,7 @@ enum Command {
     /// Validate a model or experiment file without running it, and print the
     /// estimated events, peak memory and run time.
     Check(check::CheckArgs),
-    /// Draw the dashboard and write the postmortem (Markdown and self-contained HTML) of an on-sale run's output directory.
+    /// Draw the dashboard and write the postmortem (Markdown and self-contained HTML) and the replay page of an on-sale run's output directory.
     Report(report::ReportArgs),
     /// Export an on-sale run for load tests and monitoring: a k6 script, a locustfile,
     /// OpenMetrics, Prometheus alerting rules or a Grafana dashboard.

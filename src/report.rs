@@ -6,6 +6,7 @@ mod onsale_table;
 pub mod plots;
 pub mod postmortem;
 mod provenance;
+pub mod replay;
 mod service_table;
 pub mod summary;
 mod table;

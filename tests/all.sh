@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as README.md documents it and CI runs it.
 # Rust comes from the machine's toolchain; the system packages installed, if
-# missing, are Debian's chromium (tests/report_html.sh), slurm-wlm and munge
-# (tests/slurm.sh), and prometheus and nodejs (tests/export.sh).
+# missing, are Debian's chromium (tests/report_html.sh, tests/replay_html.sh),
+# slurm-wlm and munge (tests/slurm.sh), and prometheus and nodejs (tests/export.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +27,9 @@ python3 tests/fuzz_models.py --cases 2000 --seed "${FUZZ_SEED:-1}"
 
 echo "== the postmortem HTML renders offline in headless Chromium"
 bash tests/report_html.sh
+
+echo "== the replay page plays back and drills in headless Chromium"
+bash tests/replay_html.sh
 
 echo "== exports checked by promtool, node and a headless Locust run"
 bash tests/export.sh

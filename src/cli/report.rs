@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::output::{BadInput, write_output};
 use crate::report::plots::{DASHBOARD, Layout, Timeseries, dashboard, read_incidents};
 use crate::report::postmortem::{PostmortemInput, postmortem};
+use crate::report::replay::{ReplayInput, replay};
 
 #[derive(Args, Debug)]
 pub struct ReportArgs {
@@ -24,7 +25,7 @@ pub fn report(args: ReportArgs) -> Result<()> {
 }
 
 /// Writes the dashboard (PNG, SVG) and, for an on-sale run, the postmortem
-/// (Markdown, HTML) into `dir`, and says what it wrote.
+/// (Markdown, HTML) and the replay page into `dir`, and says what it wrote.
 pub fn report_run(dir: &Path) -> Result<()> {
     let (summary, layout) = read_summary(dir)?;
     let written = write_report(dir, &summary, layout)?;
@@ -74,6 +75,12 @@ fn write_report(dir: &Path, summary: &Value, layout: Layout) -> Result<Vec<PathB
         "postmortem.html",
         report.html.as_bytes(),
     )?);
+    let page = replay(&ReplayInput {
+        summary,
+        series: &series,
+        incidents: &incidents,
+    });
+    written.push(write_output(dir, "replay.html", page.as_bytes())?);
     Ok(written)
 }
 

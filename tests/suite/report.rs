@@ -40,6 +40,7 @@ fn run_writes_dashboard_and_self_contained_postmortem() {
         ("dashboard.svg", 20_000),
         ("postmortem.md", 2_000),
         ("postmortem.html", 20_000),
+        ("replay.html", 50_000),
     ] {
         let size = std::fs::metadata(dir.join(name)).map_or(0, |meta| meta.len());
         assert!(
@@ -108,6 +109,67 @@ fn report_puts_recorded_incidents_on_the_timeline_and_is_reproducible() {
         svg == read(&dir.join("dashboard.svg")),
         "dashboard.svg changed when rebuilt"
     );
+}
+
+/// db-failover (seed 1, scale 0.1) fires one alert and its runbook acts: the
+/// replay embeds both, and `sellout report` rewrites the replay and the
+/// postmortem that `sellout run` wrote byte for byte.
+#[test]
+fn replay_carries_the_alert_and_the_runbook_and_report_reproduces_run() {
+    let dir = scratch("report-replay");
+    let model = models_dir().join("db-failover.toml");
+    let output = sellout(&[
+        "run",
+        model.to_str().unwrap(),
+        "--scale",
+        "0.1",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(
+        output.status.success(),
+        "sellout run models/db-failover.toml --scale 0.1 (seed 1) failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let names = ["replay.html", "postmortem.html", "postmortem.md"];
+    let written: Vec<Vec<u8>> = names
+        .iter()
+        .map(|name| std::fs::read(dir.join(name)).expect(name))
+        .collect();
+    let html = String::from_utf8(written[0].clone()).expect("UTF-8");
+    for needle in [
+        "id=\"clock\"",
+        "id=\"scrubber\"",
+        "data-speed=\"600\"",
+        "id=\"replay-data\"",
+        "\"name\":\"hold-errors\"",
+        "\"action\":\"scale_outflow 0.5\"",
+        "\"column\":\"waiting_room_entries\"",
+    ] {
+        assert!(
+            html.contains(needle),
+            "replay.html of models/db-failover.toml (seed 1, scale 0.1) lacks {needle:?}"
+        );
+    }
+    for fetch in ["src=", "href=", "url(", "@import", "<link", "https://"] {
+        assert!(
+            !html.contains(fetch),
+            "replay.html refers to an external resource: {fetch:?}"
+        );
+    }
+    let output = sellout(&["report", dir.to_str().unwrap()]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("replay.html"));
+    for (name, bytes) in names.iter().zip(&written) {
+        assert!(
+            *bytes == std::fs::read(dir.join(name)).expect(name),
+            "{name}: `sellout report` did not reproduce what `sellout run` wrote (models/db-failover.toml, seed 1, scale 0.1)"
+        );
+    }
 }
 
 #[test]
