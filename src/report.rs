@@ -7,6 +7,7 @@ pub mod plots;
 pub mod postmortem;
 mod provenance;
 pub mod replay;
+pub use replay::run_title;
 mod service_table;
 pub mod summary;
 mod table;

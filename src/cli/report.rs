@@ -51,7 +51,13 @@ fn write_report(dir: &Path, summary: &Value, layout: Layout) -> Result<Vec<PathB
     let corrupt = |error: &dyn std::fmt::Display| BadInput(error.to_string());
     let series = Timeseries::read(&dir.join("timeseries.csv")).map_err(|e| corrupt(&e))?;
     let incidents = read_incidents(dir).map_err(|e| corrupt(&e))?;
-    let mut written = dashboard(dir, layout, &title(summary), &series, &incidents)?;
+    let mut written = dashboard(
+        dir,
+        layout,
+        &crate::report::run_title(summary),
+        &series,
+        &incidents,
+    )?;
     if layout != Layout::Onsale {
         return Ok(written);
     }
@@ -116,22 +122,4 @@ fn read_summary(dir: &Path) -> Result<(Value, Layout)> {
         .into());
     }
     Ok((summary, layout))
-}
-
-/// "baseline · seed 1 · scale 0.2": what the charts show, from the provenance
-/// (`scale` is an on-sale's).
-fn title(summary: &Value) -> String {
-    let provenance = &summary["provenance"];
-    let mut title = format!(
-        "{} · seed {}",
-        provenance["model"].as_str().unwrap_or("run"),
-        provenance["seed"]
-    );
-    if let Some(scale) = summary["scale"].as_f64().filter(|scale| *scale != 1.0) {
-        title.push_str(&format!(" · scale {scale}"));
-    }
-    if provenance["replications"].as_u64().unwrap_or(1) > 1 {
-        title.push_str(" · replication 0");
-    }
-    title
 }

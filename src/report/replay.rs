@@ -33,7 +33,7 @@ pub struct ReplayInput<'a> {
 
 /// `replay.html` as a string (the caller writes the file).
 pub fn replay(input: &ReplayInput) -> String {
-    let title = title(input.summary);
+    let title = run_title(input.summary);
     let data = json!({
         "title": title,
         "series": data::series(input.series),
@@ -74,8 +74,9 @@ fn fill(template: &str, values: &[(&str, &str)]) -> String {
     out
 }
 
-/// "db-failover · seed 1 · scale 0.1", from the provenance.
-fn title(summary: &Value) -> String {
+/// "db-failover · seed 1 · scale 0.1": what the dashboard and the replay show,
+/// from the provenance (`scale` is an on-sale's).
+pub fn run_title(summary: &Value) -> String {
     let provenance = &summary["provenance"];
     let mut title = format!(
         "{} · seed {}",
