@@ -27,13 +27,25 @@ class Sweep:
             for row in self.rows
             if row["metric"] == metric
             and (variant is None or row["variant"] == variant)
-            and all(row[name].strip('"') == str(value) for name, value in parameters.items())
+            and all(same(row[name], value) for name, value in parameters.items())
         ]
         if len(matches) != 1:
             raise SystemExit(
                 f"expected one row of {metric} for {variant} {parameters}, found {len(matches)}"
             )
         return float(matches[0]["mean"])
+
+
+def same(cell, value):
+    """A parameter cell equals `value`: numbers by value (a float grid value
+    is written 0.0, an integer one 0), anything else as text."""
+    cell = cell.strip('"')
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return float(cell) == float(value)
+        except ValueError:
+            return False
+    return cell == str(value)
 
 
 def check(claim, ok):
