@@ -1,12 +1,13 @@
-//! `sellout bench`: engine speed on M/M/1.
+//! `sellout bench`: engine speed on M/M/1, or the speed of any model file.
 
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Result;
 use clap::Args;
 
 use crate::engine::{Span, Streams};
-use crate::model::{DistributionSpec, Duration, NetworkSpec, SourceSpec, StationSpec};
+use crate::model::{DistributionSpec, Duration, ModelSpec, NetworkSpec, SourceSpec, StationSpec};
 use crate::network;
 
 #[derive(Args, Debug)]
@@ -20,6 +21,13 @@ pub struct BenchArgs {
     /// Seed.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Time one replication of this model file instead of M/M/1 (events/s,
+    /// and fans/s for an on-sale), on one thread, writing nothing.
+    #[arg(long, value_name = "FILE")]
+    model: Option<PathBuf>,
+    /// With --model, an on-sale's `--scale`, in (0, 10].
+    #[arg(long, default_value_t = 1.0)]
+    scale: f64,
 }
 
 /// M/M/1 with `customers` arrivals at rate ρ and unit service rate.
@@ -51,6 +59,9 @@ pub fn mm1_spec(customers: u64, rho: f64) -> NetworkSpec {
 }
 
 pub fn bench(args: BenchArgs) -> Result<()> {
+    if let Some(model) = &args.model {
+        return bench_model(model, args.scale, args.seed);
+    }
     if !(args.rho > 0.0 && args.rho < 1.0) {
         return Err(super::output::BadInput(format!(
             "--rho {} is out of range: expected 0 < rho < 1 (a stable M/M/1)",
@@ -81,4 +92,77 @@ pub fn bench(args: BenchArgs) -> Result<()> {
     );
     say!("utilization      : {:.4}", station.utilization);
     Ok(())
+}
+
+/// Runs replication 0 of the model at `path` once and prints its speed.
+fn bench_model(path: &Path, scale: f64, seed: u64) -> Result<()> {
+    let loaded = crate::model::load(path)?;
+    check_scale(&loaded.spec, scale)?;
+    let spec = super::budget::as_run(&loaded.spec, scale);
+    let what = path.display().to_string();
+    super::budget::preflight(&what, &spec, false, 1, None)?;
+    let streams = Streams::new(seed, 0);
+    let started = Instant::now();
+    let (events, fans) = match &spec {
+        ModelSpec::Onsale(model) => {
+            let metrics = crate::onsale::run(model, &streams, false)?.metrics;
+            let metric = |key: &str| metrics.get(key).copied().unwrap_or(f64::NAN);
+            let fans = metric("fans_arrived") + metric("bots_arrived");
+            (metric("events"), Some(fans))
+        }
+        ModelSpec::Network(spec) => (network::run(spec, &streams)?.events as f64, None),
+        ModelSpec::Service(spec) => (
+            events_of(&crate::service::run(spec, &streams)?.metrics),
+            None,
+        ),
+        ModelSpec::Contention(spec) => (
+            events_of(&crate::contention::run(spec, &streams)?.metrics),
+            None,
+        ),
+    };
+    let wall_s = started.elapsed().as_secs_f64();
+    say!(
+        "model            : {what}  ({:?}, scale {scale}, seed {seed}, replication 0)",
+        spec.name()
+    );
+    say!("events           : {events:.0}");
+    say!("wall_s           : {wall_s:.4}");
+    say!("events_per_sec   : {:.0}", events / wall_s);
+    if let Some(fans) = fans {
+        say!(
+            "fans_per_sec     : {:.0}  ({fans:.0} fans and bots arrived)",
+            fans / wall_s
+        );
+    }
+    Ok(())
+}
+
+fn events_of(metrics: &std::collections::BTreeMap<String, f64>) -> f64 {
+    metrics.get("events").copied().unwrap_or(f64::NAN)
+}
+
+/// `--scale` as `run` takes it: in (0, 10], for on-sales, keeping at least one fan.
+fn check_scale(spec: &ModelSpec, scale: f64) -> Result<()> {
+    let refuse = |why: String| Err(super::output::BadInput(why).into());
+    if !(scale > 0.0 && scale <= 10.0) {
+        return refuse(format!("--scale {scale}: allowed: a factor in (0, 10]"));
+    }
+    match spec {
+        ModelSpec::Onsale(model) if model.spec.demand.population as f64 * scale < 1.0 => {
+            refuse(format!(
+                "--scale {scale} leaves fewer than 1 of the model's {} fans",
+                model.spec.demand.population
+            ))
+        }
+        ModelSpec::Onsale(_) => Ok(()),
+        _ if scale != 1.0 => refuse(format!(
+            "--scale applies to on-sale models; this is a {} model",
+            match spec {
+                ModelSpec::Network(_) => "network",
+                ModelSpec::Service(_) => "service",
+                _ => "contention",
+            }
+        )),
+        _ => Ok(()),
+    }
 }

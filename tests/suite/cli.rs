@@ -307,3 +307,42 @@ fn json_sweep_prints_sweep_json() {
         serde_json::from_slice(&std::fs::read(out.join("sweep.json")).unwrap()).unwrap();
     assert_eq!(printed, written);
 }
+
+/// `bench --model` runs the same replication `run` does: its event count is
+/// the run's `events`, and an on-sale also reports fans per second.
+#[test]
+fn bench_model_times_the_run_that_run_makes() {
+    let out = scratch("bench-model");
+    let run = sellout(&[
+        "run",
+        "models/baseline.toml",
+        "--scale",
+        "0.05",
+        "--seed",
+        "3",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let events = summary["metrics"]["events"]["mean"].as_f64().unwrap();
+    let bench = sellout(&[
+        "bench",
+        "--model",
+        "models/baseline.toml",
+        "--scale",
+        "0.05",
+        "--seed",
+        "3",
+    ]);
+    let stdout = text(&bench.stdout);
+    assert!(bench.status.success(), "{}", text(&bench.stderr));
+    assert!(
+        stdout.contains(&format!("events           : {events:.0}\n")),
+        "run had {events} events (seed 3):\n{stdout}"
+    );
+    assert!(stdout.contains("fans_per_sec"), "{stdout}");
+    let refused = sellout(&["bench", "--model", "models/mmc.toml", "--scale", "0.5"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stderr));
+}
