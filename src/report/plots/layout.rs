@@ -212,14 +212,7 @@ fn onsale_panels(columns: &Columns) -> Vec<Panel> {
                     .into_iter()
                     .enumerate()
                     .map(|(index, (column, label))| {
-                        // The three pools of every run keep their colours across runs.
-                        let color = match column.as_str() {
-                            "app_utilization" => 0,
-                            "database_utilization" => 1,
-                            "replica_utilization" => 4,
-                            _ => 2 + index,
-                        };
-                        line(&column, &label, color, Reduce::Mean)
+                        line(&column, &label, pool_color(&column, index), Reduce::Mean)
                     })
                     .collect(),
             )
@@ -248,6 +241,17 @@ fn onsale_panels(columns: &Columns) -> Vec<Panel> {
         ));
     }
     panels
+}
+
+/// The palette index of the `index`-th pool column: the three pools of every
+/// run keep their colours across runs (and between dashboard and replay).
+pub fn pool_color(column: &str, index: usize) -> usize {
+    match column {
+        "app_utilization" => 0,
+        "database_utilization" => 1,
+        "replica_utilization" => 4,
+        _ => 2 + index,
+    }
 }
 
 /// Every pool's `*_utilization` column in the run, with a label: the panel

@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::report::plots::{Incident, Timeseries, pool_columns};
+use crate::report::plots::{Incident, Timeseries, pool_color, pool_columns};
 
 /// Most points per line: two hours at one per second. Longer runs are bucketed
 /// into equal runs of whole seconds.
@@ -73,14 +73,7 @@ fn panels(series: &Timeseries) -> Vec<Panel> {
         .into_iter()
         .enumerate()
         .map(|(index, (column, label))| {
-            // The dashboard's colours for its three pools.
-            let color = match column.as_str() {
-                "app_utilization" => 0,
-                "database_utilization" => 1,
-                "replica_utilization" => 4,
-                _ => 2 + index,
-            };
-            Line::new(&column, &label, color, Reduce::Mean)
+            Line::new(&column, &label, pool_color(&column, index), Reduce::Mean)
         })
         .collect();
     let mut panels = vec![
