@@ -6,16 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v chromium > /dev/null; then
-  if command -v apt-get > /dev/null; then
-    echo "installing Debian chromium (first run only)"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null
-  else
-    echo "!!!!!!!! SKIPPED tests/report_html.sh: no chromium and no apt-get to install it !!!!!!!!"
-    exit 0
-  fi
-fi
+source tests/chromium.sh
 
 out="$PWD/target/report-html"
 rm -rf "$out"
