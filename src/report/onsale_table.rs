@@ -3,13 +3,18 @@
 
 use serde_json::Value;
 
+use super::summary::{MetricReading, read_metric};
+
 /// A metric as (mean, half-width of its 95% interval when it has one).
 pub(super) fn number(metrics: &Value, key: &str) -> Option<(f64, Option<f64>)> {
-    let reading = super::summary::read_metric(metrics, key)?;
-    Some((
+    read_metric(metrics, key).map(mean_and_half_width)
+}
+
+fn mean_and_half_width(reading: MetricReading) -> (f64, Option<f64>) {
+    (
         reading.mean,
         reading.ci95.map(|(low, high)| (high - low) / 2.0),
-    ))
+    )
 }
 
 /// A metric formatted as `x` or `x ±h`; `n/a` when undefined (null or absent).
@@ -18,43 +23,38 @@ pub(super) fn show(metrics: &Value, key: &str, format: fn(f64) -> String) -> Str
 }
 
 /// Like [`show`], with the half-width in its own format: a clock time's
-/// interval is a duration (`T+5m15s ±2.00s`, not `±T+0m02s`).
-///
-/// A Student-t interval can reach past what the metric can be (an error rate
-/// of 0.2% ±0.3% over few replications): such an interval is clipped at the
-/// bound and printed as one, `0.20% [0.00%, 0.50%] (clipped at 0)`, so
-/// nobody reads a negative count or a share over 100%.
+/// interval is a duration (`T+5m15s ±2.00s`, not `±T+0m02s`). A metric some
+/// replications leave undefined says in how many it is defined.
 fn show_spread(
     metrics: &Value,
     key: &str,
     format: fn(f64) -> String,
     spread: fn(f64) -> String,
 ) -> String {
-    let shown = estimate_text(metrics, key, format, spread);
-    match super::summary::read_metric(metrics, key) {
+    let reading = read_metric(metrics, key);
+    let shown = estimate_text(reading, key, format, spread);
+    match reading {
         Some(reading) if reading.undefined > 0 => format!(
             "{shown} (defined in {} of {} runs)",
-            reading_runs(metrics, key) - reading.undefined,
-            reading_runs(metrics, key)
+            reading.n,
+            reading.n + reading.undefined
         ),
         _ => shown,
     }
 }
 
-/// Replications behind a metric: those defining it plus those that do not.
-fn reading_runs(metrics: &Value, key: &str) -> u64 {
-    let count = |field: &str| metrics[key][field].as_u64().unwrap_or(0);
-    count("n") + count("undefined")
-}
-
+/// A Student-t interval can reach past what the metric can be (an error rate
+/// of 0.2% ±0.3% over few replications): such an interval is clipped at the
+/// bound and printed as one, `0.20% [0.00%, 0.50%] (clipped at 0)`, so
+/// nobody reads a negative count or a share over 100%.
 fn estimate_text(
-    metrics: &Value,
+    reading: Option<MetricReading>,
     key: &str,
     format: fn(f64) -> String,
     spread: fn(f64) -> String,
 ) -> String {
     let (floor, ceiling) = hard_bounds(key);
-    match number(metrics, key) {
+    match reading.map(mean_and_half_width) {
         Some((value, None)) => format(value),
         Some((value, Some(half))) if value - half < floor || value + half > ceiling => {
             let (low, high) = ((value - half).max(floor), (value + half).min(ceiling));

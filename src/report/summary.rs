@@ -52,6 +52,8 @@ pub struct MetricReading {
     pub mean: f64,
     /// The 95% interval, when at least two replications define the metric.
     pub ci95: Option<(f64, f64)>,
+    /// Replications where the metric is defined (1 for a plain number).
+    pub n: u64,
     /// Replications where the metric is undefined (0 in files without the count).
     pub undefined: u64,
 }
@@ -64,6 +66,7 @@ pub fn read_metric(metrics: &Value, key: &str) -> Option<MetricReading> {
         Value::Number(number) => Some(MetricReading {
             mean: number.as_f64()?,
             ci95: None,
+            n: 1,
             undefined: 0,
         }),
         Value::Object(object) => {
@@ -71,6 +74,7 @@ pub fn read_metric(metrics: &Value, key: &str) -> Option<MetricReading> {
             Some(MetricReading {
                 mean: object.get("mean")?.as_f64()?,
                 ci95: bound(0).zip(bound(1)),
+                n: object.get("n").and_then(Value::as_u64).unwrap_or(1),
                 undefined: object.get("undefined").and_then(Value::as_u64).unwrap_or(0),
             })
         }
