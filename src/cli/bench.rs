@@ -147,21 +147,12 @@ fn check_scale(spec: &ModelSpec, scale: f64) -> Result<()> {
     if !(scale > 0.0 && scale <= 10.0) {
         return refuse(format!("--scale {scale}: allowed: a factor in (0, 10]"));
     }
+    super::run::check_scale_keeps_a_fan(spec, scale)?;
     match spec {
-        ModelSpec::Onsale(model) if model.spec.demand.population as f64 * scale < 1.0 => {
-            refuse(format!(
-                "--scale {scale} leaves fewer than 1 of the model's {} fans",
-                model.spec.demand.population
-            ))
-        }
         ModelSpec::Onsale(_) => Ok(()),
         _ if scale != 1.0 => refuse(format!(
             "--scale applies to on-sale models; this is a {} model",
-            match spec {
-                ModelSpec::Network(_) => "network",
-                ModelSpec::Service(_) => "service",
-                _ => "contention",
-            }
+            super::check::kind(spec)
         )),
         _ => Ok(()),
     }

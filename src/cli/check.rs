@@ -232,7 +232,7 @@ fn warn(what: &str, spec: &ModelSpec) {
     }
 }
 
-fn kind(spec: &ModelSpec) -> &'static str {
+pub(super) fn kind(spec: &ModelSpec) -> &'static str {
     match spec {
         ModelSpec::Network(_) => "network",
         ModelSpec::Onsale(_) => "onsale",

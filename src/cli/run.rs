@@ -72,18 +72,7 @@ pub fn run_model(args: RunArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("out").join(loaded.spec.name()));
-    if let ModelSpec::Onsale(model) = &loaded.spec {
-        let fans = model.spec.demand.population as f64 * args.scale;
-        if fans < 1.0 {
-            return Err(BadInput(format!(
-                "--scale {} leaves {fans:.3} of the model's {} fans; allowed: a factor in (0, 10] that keeps at least 1 (≥ {:.3e})",
-                args.scale,
-                model.spec.demand.population,
-                1.0 / model.spec.demand.population as f64
-            ))
-            .into());
-        }
-    }
+    check_scale_keeps_a_fan(&loaded.spec, args.scale)?;
     super::budget::preflight(
         &args.model.display().to_string(),
         &super::budget::as_run(&loaded.spec, args.scale),
@@ -261,4 +250,20 @@ pub(super) fn warn_inexact_seed(what: &str, seed: u64) {
             "{what} {seed} is above 2^53 (9007199254740992): R, Excel and JavaScript read it as a nearby number, so a seed read back from the outputs with them will not replay this run; seeds up to 2^53 − 1 are read exactly"
         );
     }
+}
+
+/// An on-sale scaled by `scale` must keep at least one fan.
+pub(super) fn check_scale_keeps_a_fan(spec: &ModelSpec, scale: f64) -> Result<()> {
+    if let ModelSpec::Onsale(model) = spec {
+        let fans = model.spec.demand.population as f64 * scale;
+        if fans < 1.0 {
+            return Err(BadInput(format!(
+                "--scale {scale} leaves {fans:.3} of the model's {} fans; allowed: a factor in (0, 10] that keeps at least 1 (≥ {:.3e})",
+                model.spec.demand.population,
+                1.0 / model.spec.demand.population as f64
+            ))
+            .into());
+        }
+    }
+    Ok(())
 }
