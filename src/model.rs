@@ -14,6 +14,7 @@ mod network;
 mod onsale;
 mod operations;
 pub mod overrides;
+mod scale;
 mod service;
 
 pub use contention::{ContentionSpec, MAX_CLIENTS, MAX_WRITES_PER_CLIENT, NetworkDelaySpec};
@@ -35,4 +36,5 @@ pub use operations::{
     ActionKind, AdaptiveOutflowSpec, AlertSpec, AutoscaleSpec, RateLimitSpec, RunbookSpec,
     ScaleMetric, ShedSpec,
 };
+pub use scale::{SMALL_POOL, Scaled, is_count};
 pub use service::{CapacityDropSpec, ClientSpec, LoadSpec, ServerSpec, ServiceSpec, SpikeSpec};

@@ -5,15 +5,19 @@ use anyhow::Result;
 
 use super::output::BadInput;
 use crate::estimate::{self, Estimate, bytes_label};
-use crate::model::{ModelSpec, OnsaleModel};
+use crate::model::ModelSpec;
 
-/// A model as it will run: an on-sale scaled by `--scale`.
+/// A model as it will run: an on-sale scaled by `--scale`, demand and capacity
+/// together. What the scaling cannot keep is warned about on stderr.
 pub fn as_run(spec: &ModelSpec, scale: f64) -> ModelSpec {
     match spec {
-        ModelSpec::Onsale(model) if scale != 1.0 => ModelSpec::Onsale(Box::new(OnsaleModel {
-            spec: model.spec.scaled(scale),
-            venue: model.venue.clone(),
-        })),
+        ModelSpec::Onsale(model) if scale != 1.0 => {
+            let scaled = model.scaled(scale);
+            for note in &scaled.notes {
+                warn!("--scale {scale}: {note}");
+            }
+            ModelSpec::Onsale(Box::new(scaled.model))
+        }
         other => other.clone(),
     }
 }

@@ -73,9 +73,10 @@ pub fn run_model(args: RunArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| Path::new("out").join(loaded.spec.name()));
     check_scale_keeps_a_fan(&loaded.spec, args.scale)?;
+    let running = super::budget::as_run(&loaded.spec, args.scale);
     super::budget::preflight(
         &args.model.display().to_string(),
-        &super::budget::as_run(&loaded.spec, args.scale),
+        &running,
         args.journeys,
         args.replications,
         args.max_memory,
@@ -87,7 +88,7 @@ pub fn run_model(args: RunArgs) -> Result<()> {
         args.seed,
         args.replications
     );
-    match &loaded.spec {
+    match &running {
         ModelSpec::Network(spec) => run_network(spec, &provenance, &out_dir),
         ModelSpec::Onsale(model) => run_onsale(model, &args, &provenance, &out_dir),
         ModelSpec::Service(spec) => run_service(spec, &provenance, &out_dir),
@@ -123,16 +124,8 @@ fn run_onsale(
     provenance: &Provenance,
     out_dir: &Path,
 ) -> Result<()> {
-    let scaled = OnsaleModel {
-        spec: model.spec.scaled(args.scale),
-        venue: model.venue.clone(),
-    };
     let reports = replicate_runs(provenance, |streams| {
-        onsale::run(
-            &scaled,
-            &streams,
-            args.journeys && streams.replication() == 0,
-        )
+        onsale::run(model, &streams, args.journeys && streams.replication() == 0)
     })?;
     let summary = onsale_summary(provenance, &reports, args.scale);
     write_summary_and_timeseries(out_dir, &summary, &reports[0].timeseries.to_csv()?)?;

@@ -733,22 +733,6 @@ impl OnsaleSpec {
 }
 
 impl OnsaleSpec {
-    /// The same on-sale with fans and inventory multiplied by `factor`: the
-    /// population, the number of shows (at least one), and the waiting room's
-    /// outflow, the CDN's and the waiting room's capacity. Server pools are kept,
-    /// so a scaled-down model is a lighter load on the same system.
-    pub fn scaled(&self, factor: f64) -> OnsaleSpec {
-        let mut scaled = self.clone();
-        scaled.demand.population = ((self.demand.population as f64 * factor).round() as u64).max(1);
-        scaled.sale.shows = ((f64::from(self.sale.shows) * factor).round() as u32).max(1);
-        scaled.waiting_room.outflow_per_min = self.waiting_room.outflow_per_min * factor;
-        scaled.waiting_room.capacity_per_s = self.waiting_room.capacity_per_s * factor;
-        scaled.cdn.capacity_per_s = self.cdn.capacity_per_s * factor;
-        scaled
-    }
-}
-
-impl OnsaleSpec {
     /// The optional components and the routes through them.
     fn validate_parts(&self) -> Result<(), Invalid> {
         if let Some(access_code) = &self.app.service.access_code {

@@ -71,7 +71,7 @@ fn seat_map_stampede_coalescing_cuts_origin_reads_tenfold() {
 
 #[test]
 fn routes_written_out_as_the_defaults_give_the_same_run() {
-    let shipped = model("baseline.toml").spec.scaled(0.2);
+    let shipped = model("baseline.toml").spec.with_demand_scaled(0.2);
     let venue = model("baseline.toml").venue;
     let mut written = shipped.clone();
     let route = |names: &[&str]| Some(names.iter().map(|s| s.to_string()).collect());
@@ -133,7 +133,7 @@ trait Scale {
 impl Scale for OnsaleModel {
     fn tap_scale(self, factor: f64) -> OnsaleModel {
         OnsaleModel {
-            spec: self.spec.scaled(factor),
+            spec: self.spec.with_demand_scaled(factor),
             venue: self.venue,
         }
     }
@@ -236,7 +236,7 @@ fn an_impossible_route_exits_2_naming_the_route_and_the_component() {
 #[test]
 fn seat_taken_follows_the_retry_policy_unless_told_to_retry_at_once() {
     let mut policy = model("baseline.toml");
-    policy.spec = policy.spec.scaled(0.1);
+    policy.spec = policy.spec.with_demand_scaled(0.1);
     policy.spec.demand.retry.attempts = 0;
     let mut immediate = policy.clone();
     immediate.spec.demand.retry.seat_taken = sellout::model::SeatTakenRetry::Immediate;
@@ -379,7 +379,7 @@ retries = 0
 #[test]
 fn littles_law_holds_on_the_waiting_room() {
     let mut baseline = model("baseline.toml");
-    baseline.spec = baseline.spec.scaled(0.2);
+    baseline.spec = baseline.spec.with_demand_scaled(0.2);
     for seed in 1..=2 {
         let report = run(&baseline, seed);
         let series = &report.timeseries;

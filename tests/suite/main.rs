@@ -16,6 +16,7 @@ mod postmortem;
 mod queueing_theory;
 mod report;
 mod robustness;
+mod scale;
 mod service;
 mod sweep;
 mod theory;

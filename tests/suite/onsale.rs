@@ -480,7 +480,17 @@ fn randomized_prequeue_shuffles_before_the_opening_only() {
     let out = run(
         "baseline.toml",
         "wr-random",
-        &["--scale", "0.1", "--seed", "11", "--journeys"],
+        // Ten shows scale to one whole arena: enough seats that fans arriving
+        // after the opening still get in.
+        &[
+            "--scale",
+            "0.1",
+            "--set",
+            "sale.shows=10",
+            "--seed",
+            "11",
+            "--journeys",
+        ],
     );
     let rows = journeys(&out);
     let admitted = |before: bool| -> Vec<(f64, f64)> {
