@@ -30,7 +30,7 @@ pub use network::{NetworkSpec, RouteSpec, SourceSpec, StationSpec};
 pub use onsale::{
     AccessCheckSpec, AdmissionPolicy, AppSpec, BotSpec, CacheSpec, CdnSpec, DatabaseSpec,
     DemandSpec, EndpointServiceSpec, OnsaleSpec, PaymentSpec, RetrySpec, RoutesSpec, SaleSpec,
-    SeatTakenRetry, VenueRef, WaitingRoomMode, WaitingRoomSpec,
+    SeatTakenRetry, VenueRef, VisitorsSpec, WaitingRoomMode, WaitingRoomSpec,
 };
 pub use operations::{
     ActionKind, AdaptiveOutflowSpec, AlertSpec, AutoscaleSpec, RateLimitSpec, RunbookSpec,

@@ -52,6 +52,10 @@ pub struct OnsaleSpec {
     /// An access-code check (presale or Verified Fan codes) at admission.
     #[serde(default)]
     pub access_check: Option<AccessCheckSpec>,
+    /// People without a code or invitation who come anyway: a crowd counted
+    /// per second rather than one by one.
+    #[serde(default)]
+    pub visitors: Option<VisitorsSpec>,
     /// Each endpoint's path through the components; unset endpoints take the default.
     #[serde(default)]
     pub routes: RoutesSpec,
@@ -267,6 +271,10 @@ pub struct WaitingRoomSpec {
     /// Outflow that follows backend health instead of a fixed rate.
     #[serde(default)]
     pub adaptive: Option<AdaptiveOutflowSpec>,
+    /// After a status poll fails (the service is over `capacity_per_s`), a
+    /// session refreshes this often until one succeeds (default: `poll_interval`).
+    #[serde(default)]
+    pub refresh_interval: Option<Duration>,
     /// `rate` (admit `outflow_per_min`) or `concurrency` (keep `max_active` shopping).
     #[serde(default)]
     pub admission: AdmissionPolicy,
@@ -402,6 +410,30 @@ pub struct AccessCheckSpec {
     /// Share of bots holding a valid code (fans always hold one).
     #[serde(default)]
     pub bot_valid_share: f64,
+}
+
+/// Visitors without a code: they arrive on the demand's curve (pre-queue,
+/// spike, tail), load the event page, try the code check, and keep the queue
+/// page open, polling, until they give up. They never shop, so they are
+/// counted per second (a fluid), not simulated one by one: see
+/// `onsale::components::visitors`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VisitorsSpec {
+    /// People who come without a code.
+    pub count: u64,
+    /// Event-page loads (refreshes included) per visitor, served by the CDN.
+    #[serde(default = "one_f64")]
+    pub page_views: f64,
+    /// Code checks per visitor (mistyped, borrowed or guessed codes), all denied.
+    #[serde(default)]
+    pub code_checks: f64,
+    /// Mean time a visitor keeps the queue page open (exponential).
+    pub stay: Duration,
+}
+
+fn one_f64() -> f64 {
+    1.0
 }
 
 /// The database: a primary with a connection pool, and read replicas.
@@ -663,6 +695,12 @@ impl OnsaleSpec {
             )?,
             (AdmissionPolicy::Rate, None) => {}
         }
+        if let Some(refresh) = room.refresh_interval {
+            positive_duration("waiting_room.refresh_interval", refresh)?;
+        }
+        if let Some(visitors) = &self.visitors {
+            visitors.validate()?;
+        }
         probability("cdn.hit_ratio", self.cdn.hit_ratio)?;
         Invalid::check(
             self.cdn.capacity_per_s >= 0.0,
@@ -729,6 +767,30 @@ impl OnsaleSpec {
             payment.retries,
             "at most 100",
         )
+    }
+}
+
+impl VisitorsSpec {
+    fn validate(&self) -> Result<(), Invalid> {
+        Invalid::check(
+            self.count <= 1_000_000_000,
+            "visitors.count",
+            self.count,
+            "an integer from 0 to 1000000000",
+        )?;
+        Invalid::check(
+            self.page_views.is_finite() && (0.0..=1000.0).contains(&self.page_views),
+            "visitors.page_views",
+            self.page_views,
+            "a number from 0 to 1000",
+        )?;
+        Invalid::check(
+            self.code_checks.is_finite() && (0.0..=1000.0).contains(&self.code_checks),
+            "visitors.code_checks",
+            self.code_checks,
+            "a number from 0 to 1000",
+        )?;
+        positive_duration("visitors.stay", self.stay)
     }
 }
 

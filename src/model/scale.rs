@@ -7,6 +7,7 @@
 //! | what | rule |
 //! |---|---|
 //! | `demand.population` | × F, at least 1 |
+//! | `visitors.count` | × F |
 //! | inventory | `sale.shows` × F while that is ≥ 1; below, one show of a venue scaled by shows × F (see [`venue`]) |
 //! | `waiting_room.outflow_per_min`, `capacity_per_s`, `max_active`, `adaptive.min/max_per_min` | × F |
 //! | `cdn.capacity_per_s` | × F |
@@ -117,6 +118,9 @@ fn scale_waiting_room_and_cdn(spec: &mut OnsaleSpec, factor: f64) {
         adaptive.max_per_min *= factor;
     }
     spec.cdn.capacity_per_s *= factor;
+    if let Some(visitors) = &mut spec.visitors {
+        visitors.count = count(visitors.count as f64 * factor);
+    }
     if let Some(check) = &mut spec.access_check {
         let before = check.workers;
         check.workers = scale_pool(1, before, factor).1;

@@ -9,7 +9,9 @@ pub mod cache;
 pub mod cdn;
 pub mod database;
 pub mod payment;
+pub mod queue_polls;
 pub mod replicas;
+pub mod visitors;
 pub mod waiting_room;
 
 /// Millisecond helpers the components' unit tests share.

@@ -4,6 +4,7 @@
 //! `journey` is the fan's side, `operations` runs alerts, runbooks and
 //! autoscaling, and `second` closes each second of the time series.
 
+mod crowd;
 mod flow;
 mod journey;
 mod operations;
@@ -58,6 +59,8 @@ pub struct World {
     cache: Option<Cache>,
     /// The access check, if the model has one.
     access_check: Option<AccessCheck>,
+    /// Visitors without a code and every waiting session's polls.
+    crowd: crowd::Crowd,
     routes: Routes,
     /// The seat cores of every show, owned by the database.
     pub(super) inventory: Inventory,
@@ -106,6 +109,7 @@ impl World {
                 .access_check
                 .as_ref()
                 .map(|check| AccessCheck::new(check, streams)),
+            crowd: crowd::Crowd::new(spec),
             inventory: Inventory::new(
                 venue,
                 spec.sale.shows,
@@ -167,6 +171,7 @@ impl World {
                 (waited_s + still_waiting_s) / joined as f64
             },
         );
+        self.crowd_metrics(put);
         if let Some(cache) = &self.cache {
             let totals = cache.totals();
             put("cache_hits", totals.hits as f64);

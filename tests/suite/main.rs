@@ -6,6 +6,7 @@ mod contention;
 mod determinism;
 mod export;
 mod failures;
+mod famous;
 mod features;
 mod features_more;
 mod memory;

@@ -151,8 +151,8 @@ fn expected_queue_give_ups(spec: &OnsaleSpec, humans: f64, bots: f64) -> f64 {
 
 /// Eras 2022 at 1% sells what its own parameters predict: each human who shows
 /// up buys their tickets (mean 3) unless they give up in the hours-long queue,
-/// abandon the cart, or have every payment attempt declined; each bot buys the
-/// order limit unless declined. Ignoring the queue's give-ups (about 35 fans a
+/// abandon the cart, or have every payment attempt declined; each bot with a
+/// valid code (`access_check.bot_valid_share`) buys the order limit unless declined. Ignoring the queue's give-ups (about 35 fans a
 /// run here) overstates the count by about 0.6%, over 4σ of the mean of 8.
 ///
 /// The count is conditioned on each run's draw of humans and bots (Binomial,
@@ -173,6 +173,12 @@ fn eras_sells_what_its_own_parameters_predict() {
             .payment
             .decline_rate
             .powi(spec.payment.retries as i32 + 1);
+    // A bot without a valid code is denied at the access check until it gives up.
+    let valid = spec
+        .access_check
+        .as_ref()
+        .map_or(1.0, |check| check.bot_valid_share);
+    let bot_buys = valid * paid;
     let seeds: Vec<u64> = (1..=8).collect();
     let (mut residual, mut variance, mut give_ups) = (0.0, 0.0, 0.0);
     for &seed in &seeds {
@@ -186,10 +192,10 @@ fn eras_sells_what_its_own_parameters_predict() {
         let gave_up =
             expected_queue_give_ups(spec, humans + m("fans_arriving_after_horizon"), bots);
         let buys = (1.0 - gave_up / humans) * (1.0 - demand.abandon_cart) * paid;
-        let expected = humans * buys * tickets_mean + bots * order_limit * paid;
+        let expected = humans * buys * tickets_mean + bots * order_limit * bot_buys;
         residual += m("tickets_sold") - expected;
         variance += humans * (tickets_square * buys - (tickets_mean * buys).powi(2))
-            + bots * order_limit.powi(2) * paid * (1.0 - paid);
+            + bots * order_limit.powi(2) * bot_buys * (1.0 - bot_buys);
         give_ups += gave_up;
     }
     let n = seeds.len() as f64;

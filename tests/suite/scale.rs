@@ -97,7 +97,9 @@ fn time_sold(report: &OnsaleReport, share: f64) -> f64 {
         .map_or(f64::NAN, |(t, _)| t)
 }
 
-fn compare(file: &str) {
+/// Compares `file` at 0.1 and 0.01 with its full run; request error shares
+/// only at the scales in `error_scales` (see the eras test for why).
+fn compare(file: &str, error_scales: &[f64]) {
     let model = full(file);
     let whole = run(&model, SEED);
     for factor in [0.1, 0.01] {
@@ -133,9 +135,22 @@ fn compare(file: &str) {
             0.25 * p99,
             &context,
         );
-        share_within("error_rate", &whole, &scaled, &context);
-        share_within("errors_seat_taken", &whole, &scaled, &context);
-        share_within("errors_no_tickets", &whole, &scaled, &context);
+        if error_scales.contains(&factor) {
+            share_within("error_rate", &whole, &scaled, &context);
+            share_within("errors_seat_taken", &whole, &scaled, &context);
+            share_within("errors_no_tickets", &whole, &scaled, &context);
+        }
+        let rate = metric(&whole, "interaction_error_rate");
+        let scaled_rate = metric(&scaled, "interaction_error_rate");
+        let interactions = metric(&scaled, "system_requests");
+        let noise = 3.0 * (scaled_rate * interactions).max(1.0).sqrt() / interactions;
+        within(
+            "interaction_error_rate",
+            rate,
+            scaled_rate,
+            0.35 * rate + noise,
+            &context,
+        );
         let tickets = metric(&whole, "tickets_sold");
         within(
             "tickets_sold / F",
@@ -157,12 +172,18 @@ fn compare(file: &str) {
 
 #[test]
 fn the_baseline_scaled_to_a_tenth_and_a_hundredth_keeps_its_load() {
-    compare("baseline.toml");
+    compare("baseline.toml", &[0.1, 0.01]);
 }
 
+/// Eras's request errors come from its access check, overloaded at the
+/// opening: 200 workers at full scale, 20 at 0.1, but 16 rather than 2 at 0.01
+/// (the pool floor, which `--scale` warns about), where the overload, and so
+/// the request errors, are gone (error_rate 0.0005 against 0.044). So request
+/// error shares are compared at 0.1; the site-wide interaction error rate,
+/// which the status polls set, at both.
 #[test]
 fn eras_scaled_to_a_tenth_and_a_hundredth_keeps_its_load() {
-    compare("eras-2022.toml");
+    compare("eras-2022.toml", &[0.1]);
 }
 
 /// The rules themselves, on the baseline: capacity follows demand, pools keep

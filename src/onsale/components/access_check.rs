@@ -40,6 +40,15 @@ pub struct AccessCheck {
     added_latency: Span,
     checks_this_second: u64,
     denied_this_second: u64,
+    /// Workers left after faults.
+    fault_workers: u32,
+    /// Workers busy with visitors' checks this second (a fluid: see `set_background`).
+    background: u32,
+    /// Mean time of one check, in seconds.
+    mean_service_s: f64,
+    /// Checks of fans and bots that arrived this second and the last.
+    arrived_this_second: u64,
+    arrived_last_second: u64,
 }
 
 /// SplitMix64: a fixed, well-mixed function of (seed, bot), uniform on [0, 1).
@@ -78,11 +87,17 @@ impl AccessCheck {
             added_latency: Span::ZERO,
             checks_this_second: 0,
             denied_this_second: 0,
+            fault_workers: spec.workers,
+            background: 0,
+            mean_service_s: spec.service.mean_secs(),
+            arrived_this_second: 0,
+            arrived_last_second: 0,
         }
     }
 
     /// A request reaches the check.
     pub fn arrive(&mut self, now: Time, request: Request) -> CheckEntry {
+        self.arrived_this_second += 1;
         match self.pool.arrive(now, request) {
             Admission::Serve(_) => CheckEntry::Started(self.duration()),
             Admission::Queued => CheckEntry::Queued,
@@ -114,6 +129,36 @@ impl AccessCheck {
 
     /// Workers left after faults: waiting checks that start, with durations.
     pub fn resize(&mut self, now: Time, workers: u32) -> Vec<(Request, Span)> {
+        self.fault_workers = workers;
+        self.apply_workers(now)
+    }
+
+    /// Visitors' checks arriving at `checks_per_s` this second take their share
+    /// of the workers: all they need if the pool has room, else a share in
+    /// proportion to their offered load against the fans' and bots' (last
+    /// second's), as a FIFO queue in overload treats every check alike.
+    /// Returns the share of the visitors' checks refused (HTTP 503), and the
+    /// waiting checks that start.
+    pub fn set_background(&mut self, now: Time, checks_per_s: f64) -> (f64, Vec<(Request, Span)>) {
+        let wanted = checks_per_s * self.mean_service_s;
+        let workers = f64::from(self.fault_workers);
+        let others = self.arrived_last_second as f64 * self.mean_service_s;
+        let granted = if wanted + others <= workers {
+            wanted
+        } else {
+            workers * wanted / (wanted + others)
+        };
+        self.background = (granted.round() as u32).min(self.fault_workers);
+        let refused = if wanted > 0.0 {
+            (1.0 - granted / wanted).max(0.0)
+        } else {
+            0.0
+        };
+        (refused, self.apply_workers(now))
+    }
+
+    fn apply_workers(&mut self, now: Time) -> Vec<(Request, Span)> {
+        let workers = self.fault_workers.saturating_sub(self.background);
         let started = self.pool.set_servers(now, workers);
         started
             .into_iter()
@@ -133,14 +178,17 @@ impl AccessCheck {
 
     /// Appends this second's gauges and starts the next second.
     pub fn sample(&mut self, row: &mut Vec<f64>) {
-        row.push(f64::from(self.pool.busy()));
+        // Workers busy with visitors' checks are busy too.
+        let busy = self.pool.busy() + self.background;
+        row.push(f64::from(busy));
         row.push(self.pool.queue_len() as f64);
         row.push(super::app::utilization(
-            self.pool.busy(),
-            self.pool.servers(),
+            busy,
+            self.pool.servers() + self.background,
         ));
         row.push(std::mem::take(&mut self.checks_this_second) as f64);
         row.push(std::mem::take(&mut self.denied_this_second) as f64);
+        self.arrived_last_second = std::mem::take(&mut self.arrived_this_second);
     }
 }
 

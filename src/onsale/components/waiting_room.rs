@@ -218,6 +218,7 @@ mod tests {
             token_ttl: Duration::from_secs_f64(600.0),
             poll_interval: Duration::from_secs_f64(30.0),
             capacity_per_s: 20_000.0,
+            refresh_interval: None,
             adaptive: None,
             admission: if max_active.is_some() {
                 AdmissionPolicy::Concurrency

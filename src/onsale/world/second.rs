@@ -2,6 +2,7 @@
 //! components present in this run, then the operators' turn.
 
 use super::World;
+use super::crowd::Crowd;
 use crate::engine::{Scheduler, Span, Time};
 use crate::model::{AdmissionPolicy, Component, OnsaleSpec};
 use crate::onsale::components::access_check::AccessCheck;
@@ -79,12 +80,17 @@ pub fn columns(spec: &OnsaleSpec, routes: &Routes) -> Vec<Column> {
     for endpoint in routes.endpoints() {
         columns.push(Column::count(ENDPOINT_REQUESTS[endpoint.index()]));
     }
+    columns.extend_from_slice(Crowd::POLL_COLUMNS);
+    if spec.visitors.is_some() {
+        columns.extend_from_slice(Crowd::VISITOR_COLUMNS);
+    }
     columns
 }
 
 impl World {
     /// Closes the current second of the time series, then operates.
     pub(super) fn on_metrics_tick(&mut self, now: Time, scheduler: &mut Scheduler<Event>) {
+        self.advance_crowd(now, scheduler);
         let counts = self.metrics.current;
         let mut row = Vec::with_capacity(self.series.columns().len());
         row.push(now.0.div_euclid(1_000_000_000) as f64);
@@ -118,6 +124,7 @@ impl World {
         for endpoint in &endpoints {
             row.push(counts.endpoint_requests[endpoint.index()] as f64);
         }
+        self.crowd.sample(&mut row);
         self.series.push(&row);
         self.operate(now, scheduler);
         if now < self.horizon {
