@@ -70,7 +70,7 @@ impl OnsaleModel {
         if (venue_factor - 1.0).abs() > 0.02 {
             venue = venue::scaled(&self.venue, venue_factor, &mut notes);
         }
-        scale_waiting_room_and_cdn(&mut spec, factor);
+        scale_waiting_room_and_cdn(&mut spec, factor, &mut notes);
         let server_factor = scale_app(&mut spec, factor, &mut notes);
         scale_database(&mut spec, factor, &mut notes);
         scale_operations(&mut spec, factor, server_factor);
@@ -108,7 +108,7 @@ fn at_least_one(value: u32, factor: f64) -> u32 {
     if value > 0 { scaled.max(1) } else { 0 }
 }
 
-fn scale_waiting_room_and_cdn(spec: &mut OnsaleSpec, factor: f64) {
+fn scale_waiting_room_and_cdn(spec: &mut OnsaleSpec, factor: f64, notes: &mut Vec<String>) {
     let room = &mut spec.waiting_room;
     room.outflow_per_min *= factor;
     room.capacity_per_s *= factor;
@@ -125,6 +125,13 @@ fn scale_waiting_room_and_cdn(spec: &mut OnsaleSpec, factor: f64) {
         let before = check.workers;
         check.workers = scale_pool(1, before, factor).1;
         check.queue = at_least_one(check.queue, f64::from(check.workers) / f64::from(before));
+        note_pool(
+            "access_check.workers",
+            u64::from(before),
+            u64::from(check.workers),
+            factor,
+            notes,
+        );
     }
 }
 

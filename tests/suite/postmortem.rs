@@ -213,3 +213,52 @@ fn the_postmortem_reports_the_impact_amplification_and_saturation_it_was_built_f
         "seed {seed}"
     );
 }
+
+/// The Eras postmortem reads like the real one (issue 11, item 5): the crowd
+/// without codes, the refresh amplification and the bots on the code check
+/// are named as contributing factors with their figures, the alerts detect
+/// the trouble in the timeline, and the summary says how many interactions
+/// failed. Each figure is checked against the run's own summary.json.
+#[test]
+fn the_eras_postmortem_names_the_crowd_the_refreshes_and_the_code_check() {
+    let out = scratch("postmortem-eras");
+    let run = sellout(&[
+        "run",
+        "models/eras-2022.toml",
+        "--scale",
+        "0.1",
+        "--quiet",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = read(&out.join("postmortem.md"));
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&out.join("summary.json"))).expect("summary.json parses");
+    let mean = |key: &str| summary["metrics"][key]["mean"].as_f64().expect(key);
+    let rate = format!("{:.1}%", 100.0 * mean("interaction_error_rate"));
+    for needle in [
+        "**Load from the crowd:".to_owned(),
+        format!("{rate} of interactions ended on an error page"),
+        "**Refresh amplification:".to_owned(),
+        "**Bot load on the code check:".to_owned(),
+        "| Alert firing | monitoring | code-check-saturated |".to_owned(),
+        "| Alert firing | monitoring | queue-status-errors |".to_owned(),
+        "| Queue status polls start failing |".to_owned(),
+        "The first alert fired at".to_owned(),
+    ] {
+        assert!(
+            text.contains(&needle),
+            "postmortem lacks {needle:?}:\n{text}"
+        );
+    }
+    let without_code = mean("visitors") - mean("fans_arrived") - mean("bots_arrived");
+    assert!(
+        without_code > 10.0 * mean("fans_arrived"),
+        "the crowd dwarfs the fans: {without_code} visitors without a code"
+    );
+}

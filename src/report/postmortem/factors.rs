@@ -11,6 +11,9 @@ const SATURATED: f64 = 0.85;
 pub fn factors(facts: &Facts, series: &Timeseries) -> Vec<String> {
     [
         saturation(series),
+        crowd(facts),
+        refreshes(series),
+        code_check_bots(facts, series),
         Some(amplification(facts)),
         Some(hold_expiry(facts, series)),
         Some(bots(facts)),
@@ -103,6 +106,65 @@ fn saturation(series: &Timeseries) -> Option<String> {
             "**No pool was saturated**: during the worst minute, {window} ({rule}), the busiest pool was the {top} at {} ({others}), below the {} threshold. Look outside the pools: waiting-room outflow, the payment provider, client behaviour. Rule: highest mean of the `*_utilization` columns over that minute.",
             percent(utilization),
             percent(SATURATED)
+        )
+    })
+}
+
+/// Rule: the people on the site against the fans and bots the sale simulated
+/// one by one, and the share of all interactions that errored. Stated when the
+/// model has visitors without a code or status polls failed.
+fn crowd(facts: &Facts) -> Option<String> {
+    let people = facts.value("visitors");
+    let clients = facts.value("fans_arrived") + facts.value("bots_arrived");
+    let failed_polls = facts.value("queue_poll_errors");
+    let without_code = people - clients;
+    (without_code > 0.5 || failed_polls > 0.0).then(|| {
+        format!(
+            "**Load from the crowd: {} people on the site, {} of them without a code, made {} system requests; {} of interactions ended on an error page** ({} failed queue status polls of {}). Rule: `visitors` against `fans_arrived + bots_arrived`; `interaction_error_rate` = (system errors + failed polls + refused visitor code checks) / `system_requests`.",
+            count(people),
+            count(without_code),
+            count(facts.value("system_requests")),
+            percent(facts.value("interaction_error_rate")),
+            count(failed_polls),
+            count(facts.value("queue_polls"))
+        )
+    })
+}
+
+/// Rule: polls per waiting session at the worst second against the calm rate
+/// (the first second with sessions and no failure). Above 1, sessions whose
+/// poll failed refreshed sooner, feeding the overload.
+fn refreshes(series: &Timeseries) -> Option<String> {
+    let polls = series.column("queue_polls")?;
+    let failed = series.column("queue_poll_errors")?;
+    let entries = series.column("waiting_room_entries")?;
+    let visitors = series.column("visitors_waiting");
+    let sessions = |index: usize| entries[index] + visitors.map_or(0.0, |v| v[index]);
+    let calm = (0..polls.len()).find(|&i| sessions(i) > 0.0 && failed[i] == 0.0)?;
+    let (worst, peak) = super::timeline::peak(series, "queue_poll_errors")?;
+    (peak > 0.0).then(|| {
+        let calm_rate = polls[calm] / sessions(calm);
+        let worst_rate = polls[worst] / sessions(worst);
+        format!(
+            "**Refresh amplification: at the worst second ({}) each waiting session polled {} times as often as when calm, and {} of the polls failed**: a session whose poll fails refreshes sooner, so failures raise the load that causes them. Rule: `queue_polls / (waiting_room_entries + visitors_waiting)` at the peak of `queue_poll_errors` against the first second with sessions and no failure.",
+            clock_label(series.t_s()[worst] - 1.0),
+            ratio(worst_rate / calm_rate),
+            percent(peak / polls[worst])
+        )
+    })
+}
+
+/// Rule: code checks denied (codes that were not valid: bots') against all
+/// checks the access check answered, and its refusals.
+fn code_check_bots(facts: &Facts, series: &Timeseries) -> Option<String> {
+    let checks: f64 = series.column("access_checks")?.iter().sum();
+    let denied: f64 = series.column("access_denied")?.iter().sum();
+    (denied > 0.0).then(|| {
+        format!(
+            "**Bot load on the code check: {} of the {} code checks answered (replication 0) carried no valid code** (bots probing every few hundred ms), beside the visitors' checks; {} checks were refused outright (HTTP 503, across requests of all kinds: `errors_rejected`), and fans retried them. Rule: `access_denied` against `access_checks` in timeseries.csv.",
+            count(denied),
+            count(checks),
+            count(facts.value("errors_rejected"))
         )
     })
 }

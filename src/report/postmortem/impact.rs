@@ -17,8 +17,21 @@ pub fn summary(facts: &Facts) -> String {
             count(capacity - sold)
         )
     };
+    let people = facts.value("visitors");
+    let clients = fans + facts.value("bots_arrived");
+    let crowd = if people > clients + 0.5 {
+        format!(
+            " In all {} people were on the site, {} of them without a code, and {} of their {} interactions (polls and page views included) ended on an error page.",
+            count(people),
+            count(people - clients),
+            percent(facts.value("interaction_error_rate")),
+            count(facts.value("system_requests"))
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "{} fans (and {} bots) came for {} tickets. {} tickets were sold ({} of capacity) for revenue {}. {ending} {} fans bought; {} gave up after errors and {} gave up in the waiting room. Of {} requests, {} failed with system errors (the kinds are in the table below). Admitted fans waited {} in the queue on average (p95 {}).",
+        "{} fans (and {} bots) came for {} tickets.{crowd} {} tickets were sold ({} of capacity) for revenue {}. {ending} {} fans bought; {} gave up after errors and {} gave up in the waiting room. Of {} requests, {} failed with system errors (the kinds are in the table below). Admitted fans waited {} in the queue on average (p95 {}).",
         count(fans),
         count(facts.value("bots_arrived")),
         count(capacity),
@@ -38,7 +51,7 @@ pub fn summary(facts: &Facts) -> String {
 /// One impact row: label, metric key, and how to format the value.
 type Row = (&'static str, &'static str, fn(f64) -> String);
 
-const ROWS: [Row; 27] = [
+const ROWS: [Row; 31] = [
     ("Fans arrived", "fans_arrived", count),
     ("Fans who bought", "fans_bought", count),
     (
@@ -57,6 +70,18 @@ const ROWS: [Row; 27] = [
         count,
     ),
     ("Fans who left when sold out", "fans_left_sold_out", count),
+    (
+        "People on the site (fans, bots, visitors)",
+        "visitors",
+        count,
+    ),
+    ("System requests (polls included)", "system_requests", count),
+    (
+        "Interactions that ended on an error page",
+        "interaction_error_rate",
+        percent,
+    ),
+    ("Failed queue status polls", "queue_poll_errors", count),
     ("Requests", "requests", count),
     ("System error rate", "error_rate", percent),
     ("Rejected (queue full)", "errors_rejected", count),
@@ -96,7 +121,8 @@ fn clock(seconds: f64) -> String {
 /// Every system error kind the run had gets a row, so they add up to the
 /// error rate; the occasional kinds are left out when they never happened.
 pub fn table(facts: &Facts) -> Vec<Vec<String>> {
-    const OCCASIONAL: [&str; 5] = [
+    const OCCASIONAL: [&str; 6] = [
+        "queue_poll_errors",
         "errors_shed",
         "errors_rate_limited",
         "errors_unavailable",

@@ -153,6 +153,28 @@ fn derived(facts: &Facts, series: &Timeseries) -> Vec<Event> {
             "timeseries.csv",
         ));
     }
+    if let Some(index) = first_nonzero(series, "queue_poll_errors") {
+        events.push(event(
+            t[index] - 1.0,
+            "Queue status polls start failing",
+            "waiting room",
+            format!(
+                "{} of {} polls in one second over the status service's capacity",
+                count(series.column("queue_poll_errors").map_or(0.0, |c| c[index])),
+                count(series.column("queue_polls").map_or(0.0, |c| c[index]))
+            ),
+            "timeseries.csv",
+        ));
+    }
+    if let Some((index, peak)) = peak(series, "queue_poll_errors").filter(|&(_, peak)| peak > 0.0) {
+        events.push(event(
+            t[index] - 1.0,
+            "Peak failed status polls",
+            "waiting room",
+            format!("{} failed polls in one second", count(peak)),
+            "timeseries.csv",
+        ));
+    }
     let sold_out = facts.value("first_sold_out_s");
     if sold_out.is_finite() {
         events.push(event(
