@@ -60,7 +60,7 @@ pub struct World {
     /// The access check, if the model has one.
     access_check: Option<AccessCheck>,
     /// Visitors without a code and every waiting session's polls.
-    crowd: crowd::Crowd,
+    pub(super) crowd: crowd::Crowd,
     routes: Routes,
     /// The seat cores of every show, owned by the database.
     pub(super) inventory: Inventory,

@@ -170,7 +170,7 @@ pub fn onsale_table(metrics: &Value) -> String {
     } else {
         "no".to_owned()
     };
-    let rows = [
+    let mut rows = vec![
         ("sold out", sell_out_line),
         (
             "last sale",
@@ -258,6 +258,21 @@ pub fn onsale_table(metrics: &Value) -> String {
             ),
         ),
     ];
+    // Site-wide figures (runs from before they existed lack them).
+    if read_metric(metrics, "visitors").is_some() {
+        let site = format!(
+            "{} people, {} system requests, {} of interactions errored ({} failed status polls)",
+            get("visitors"),
+            get("system_requests"),
+            show(metrics, "interaction_error_rate", percent),
+            get("queue_poll_errors")
+        );
+        let after_errors = rows
+            .iter()
+            .position(|(label, _)| *label == "errors")
+            .map_or(0, |i| i + 1);
+        rows.insert(after_errors, ("site", site));
+    }
     rows.iter()
         .map(|(label, value)| format!("{label:<15} {value}\n"))
         .collect()

@@ -68,3 +68,70 @@ fn eras_2022_reproduces_the_reported_day() {
         );
     }
 }
+
+/// Coldplay, Mumbai, BookMyShow, 22 Sep 2024 (shared/reference/ONSALE_FACTS.md):
+/// about 150k tickets, 4 per user; more than 13M in the queue; the site down
+/// about 20 minutes at the opening; fans saw random queue positions.
+#[test]
+fn coldplay_mumbai_2024_reproduces_the_outage_and_the_queue() {
+    let factor = 0.1;
+    let model = shipped("coldplay-mumbai-2024.toml").scaled(factor).model;
+    let seed = 1;
+    let report = super::features::run_with(&model, seed, true);
+    let m = |key: &str| metric(&report, key);
+    // The queue: fans' and bots' sessions, and the visitors without a chance.
+    let sessions: f64 = report.journeys.iter().map(|j| f64::from(j.sessions)).sum();
+    let visitors = m("visitors") - m("fans_arrived") - m("bots_arrived");
+    between(
+        "queue sessions",
+        (sessions + visitors) / factor,
+        13e6,
+        16e6,
+        seed,
+    );
+    between(
+        "tickets_sold",
+        m("tickets_sold") / factor,
+        140e3,
+        170e3,
+        seed,
+    );
+    let orders_over_limit = report
+        .journeys
+        .iter()
+        .filter(|j| j.tickets_bought > 4)
+        .count();
+    assert_eq!(orders_over_limit, 0, "4 tickets per user (seed {seed})");
+    // Down: the share of polls failing stays above half from the opening for ~20 min.
+    let polls = super::features::series(&report, "queue_polls");
+    let failed = super::features::series(&report, "queue_poll_errors");
+    let down_from_opening = polls
+        .iter()
+        .zip(&failed)
+        .filter(|((t, _), _)| *t >= 1.0)
+        .take_while(|((_, offered), (_, lost))| *offered > 0.0 && lost / offered > 0.5)
+        .count() as f64;
+    between(
+        "minutes down from the opening",
+        down_from_opening / 60.0,
+        15.0,
+        25.0,
+        seed,
+    );
+    // Random positions: among fans who were waiting at the opening, the
+    // admission rank is unrelated to the arrival time. Under independence
+    // ρ·sqrt(n − 1) is about standard normal: 4 sigma.
+    let (arrived, rank): (Vec<f64>, Vec<f64>) = report
+        .journeys
+        .iter()
+        .filter(|j| !j.bot && j.arrived_s < 0.0)
+        .filter_map(|j| Some((j.arrived_s, f64::from(j.admission_rank?))))
+        .unzip();
+    let rho = sellout::statistics::spearman(&arrived, &rank);
+    let bound = 4.0 / ((arrived.len() - 1) as f64).sqrt();
+    assert!(
+        arrived.len() > 1000 && rho.abs() < bound,
+        "queue positions follow arrival: ρ = {rho}, n = {} (seed {seed})",
+        arrived.len()
+    );
+}

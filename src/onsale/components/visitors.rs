@@ -11,7 +11,8 @@
 //! random draw (so adding visitors shifts no random stream). Each visitor
 //! loads the event page `page_views` times and tries `code_checks` codes on
 //! arrival, then keeps the queue page open for an exponential time with mean
-//! `stay`, polling like a fan's session.
+//! `stay`, polling like a fan's session, or until the sale sells out and the
+//! queue page says so.
 
 use crate::model::{OnsaleSpec, VisitorsSpec};
 
@@ -38,6 +39,8 @@ pub struct Visitors {
     waiting: f64,
     /// Visitors arrived so far.
     arrived: f64,
+    /// Sold out and announced: the queue page says so, and nobody waits.
+    sold_out: bool,
 }
 
 /// The demand's arrival mixture as a distribution function of seconds from the opening.
@@ -88,7 +91,15 @@ impl Visitors {
             curve: ArrivalCurve::new(onsale),
             waiting: 0.0,
             arrived: 0.0,
+            sold_out: false,
         }
+    }
+
+    /// The sale sold out and said so: visitors stop waiting, and later ones
+    /// see the notice and leave (they still came: their page views count).
+    pub fn sold_out(&mut self) {
+        self.sold_out = true;
+        self.waiting = 0.0;
     }
 
     /// Advances the crowd over the second ending `t_s` seconds after the
@@ -97,7 +108,9 @@ impl Visitors {
         let arrived_by = self.count * self.curve.share_by(t_s);
         let arrivals = (arrived_by - self.arrived).max(0.0);
         self.arrived = arrived_by.max(self.arrived);
-        self.waiting = self.waiting * (1.0 - self.leave_per_s) + arrivals;
+        if !self.sold_out {
+            self.waiting = self.waiting * (1.0 - self.leave_per_s) + arrivals;
+        }
         VisitorLoad {
             arrivals,
             page_views: arrivals * self.page_views,

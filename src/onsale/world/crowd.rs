@@ -59,6 +59,13 @@ impl Crowd {
         }
     }
 
+    /// The sale sold out: visitors stop waiting.
+    pub fn sold_out(&mut self) {
+        if let Some(visitors) = &mut self.visitors {
+            visitors.sold_out();
+        }
+    }
+
     /// Appends this second's columns.
     pub fn sample(&self, row: &mut Vec<f64>) {
         row.push(self.second.0);

@@ -533,6 +533,7 @@ impl World {
             return;
         }
         self.sold_out_announced = true;
+        self.crowd.sold_out();
         for fan in self.room.clear() {
             if self.fans[fan as usize].waiting {
                 self.finish(now, fan, Outcome::LeftSoldOut);
