@@ -74,7 +74,7 @@ fn document(input: &PostmortemInput) -> Document {
     });
     doc.heading(2, "Timeline");
     doc.paragraph(format!(
-        "Virtual time relative to the opening (T+mm:ss). An SLO breach is a second in which hold p99 exceeded {HOLD_P99_LIMIT_S} s, or more than {:.0}% of responses (and at least {MIN_ERRORS} of them) were system errors; recorded incidents come from `incidents.csv`{}.",
+        "Virtual time relative to the opening (T+mm:ss). An SLO breach is a second in which hold p99 exceeded {HOLD_P99_LIMIT_S} s, or more than {:.0}% of responses (and at least {MIN_ERRORS} of them) were system errors, or as many of the queue's status polls failed; recorded incidents come from `incidents.csv`{}.",
         ERROR_RATE_LIMIT * 100.0,
         if input.incidents.is_empty() { " (none were recorded for this run)" } else { "" }
     ));

@@ -120,7 +120,7 @@ fn crowd(facts: &Facts) -> Option<String> {
     let without_code = people - clients;
     (without_code > 0.5 || failed_polls > 0.0).then(|| {
         format!(
-            "**Load from the crowd: {} people on the site, {} of them without a code, made {} system requests; {} of interactions ended on an error page** ({} failed queue status polls of {}). Rule: `visitors` against `fans_arrived + bots_arrived`; `interaction_error_rate` = (system errors + failed polls + refused visitor code checks) / `system_requests`.",
+            "**Load from the crowd: {} people on the site, {} of them visitors who never reached the shop (no code, or no chance), made {} system requests; {} of interactions ended on an error page** ({} failed queue status polls of {}). Rule: `visitors` against `fans_arrived + bots_arrived`; `interaction_error_rate` = (system errors + failed polls + refused visitor code checks) / `system_requests`.",
             count(people),
             count(without_code),
             count(facts.value("system_requests")),

@@ -21,7 +21,7 @@ pub fn summary(facts: &Facts) -> String {
     let clients = fans + facts.value("bots_arrived");
     let crowd = if people > clients + 0.5 {
         format!(
-            " In all {} people were on the site, {} of them without a code, and {} of their {} interactions (polls and page views included) ended on an error page.",
+            " In all {} people were on the site, {} of them visitors who never reached the shop, and {} of their {} interactions (polls and page views included) ended on an error page.",
             count(people),
             count(people - clients),
             percent(facts.value("interaction_error_rate")),

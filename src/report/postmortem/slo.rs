@@ -1,6 +1,7 @@
 //! The service-level objective the postmortem judges each second against. It
 //! mirrors the example SLO: holds answer within 2 s at p99, and fewer
-//! than 1% of responses are system errors.
+//! than 1% of responses are system errors; fans waiting in the queue count
+//! too, so fewer than 1% of its status polls may fail.
 
 use crate::report::plots::Timeseries;
 
@@ -21,11 +22,15 @@ pub fn breaches(series: &Timeseries) -> Vec<bool> {
     let hold = series.column("hold_p99_s").unwrap_or(&empty);
     let errors = series.column("errors").unwrap_or(&empty);
     let responses = series.column("responses").unwrap_or(&empty);
+    let polls = series.column("queue_polls").unwrap_or(&empty);
+    let failed_polls = series.column("queue_poll_errors").unwrap_or(&empty);
     (0..series.len())
         .map(|index| {
             let error_rate = errors[index] / responses[index];
+            let poll_failures = failed_polls[index] / polls[index];
             hold[index] > HOLD_P99_LIMIT_S
                 || (errors[index] >= MIN_ERRORS && error_rate > ERROR_RATE_LIMIT)
+                || (failed_polls[index] >= MIN_ERRORS && poll_failures > ERROR_RATE_LIMIT)
         })
         .collect()
 }

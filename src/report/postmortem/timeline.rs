@@ -3,7 +3,7 @@
 //! recovery, last sale), in virtual time relative to the opening.
 
 use super::facts::{Facts, count};
-use super::slo::{self, ERROR_RATE_LIMIT, HOLD_P99_LIMIT_S, RECOVERY_SUSTAIN_S};
+use super::slo::{self, ERROR_RATE_LIMIT, HOLD_P99_LIMIT_S, MIN_ERRORS, RECOVERY_SUSTAIN_S};
 use crate::report::plots::{Incident, IncidentKind, Timeseries, clock_label};
 
 /// The derived sell-out, dropped when `incidents.csv` records one itself.
@@ -201,8 +201,15 @@ fn derived(facts: &Facts, series: &Timeseries) -> Vec<Event> {
 fn breach_detail(series: &Timeseries, index: usize) -> String {
     let cell = |name: &str| series.column(name).map_or(f64::NAN, |column| column[index]);
     let hold = cell("hold_p99_s");
+    let rate = cell("errors") / cell("responses");
     if hold > HOLD_P99_LIMIT_S {
         format!("hold p99 {hold:.2} s > {HOLD_P99_LIMIT_S} s")
+    } else if !(cell("errors") >= MIN_ERRORS && rate > ERROR_RATE_LIMIT) {
+        format!(
+            "{:.1}% of queue status polls failed > {:.0}%",
+            100.0 * cell("queue_poll_errors") / cell("queue_polls"),
+            ERROR_RATE_LIMIT * 100.0
+        )
     } else {
         let rate = cell("errors") / cell("responses");
         format!(
