@@ -15,6 +15,7 @@ mod onsale;
 mod operations;
 pub mod overrides;
 mod scale;
+mod seat_powers;
 mod service;
 
 pub use contention::{ContentionSpec, MAX_CLIENTS, MAX_WRITES_PER_CLIENT, NetworkDelaySpec};
@@ -32,6 +33,7 @@ pub use onsale::{
     DemandSpec, EndpointServiceSpec, OnsaleSpec, PaymentSpec, RetrySpec, RoutesSpec, SaleSpec,
     SeatTakenRetry, VenueRef, VisitorsSpec, WaitingRoomMode, WaitingRoomSpec,
 };
+pub use seat_powers::PriceChangeSpec;
 pub use operations::{
     ActionKind, AdaptiveOutflowSpec, AlertSpec, AutoscaleSpec, RateLimitSpec, RunbookSpec,
     ScaleMetric, ShedSpec,
