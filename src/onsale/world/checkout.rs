@@ -9,7 +9,7 @@
 //! first hold, so the retry claims what the timed-out request committed. A
 //! ghost is then only a hold that no client ever received.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use seat_core::{CustomerId, Hold, HoldRequest, IdempotencyKey, Order, Refusal};
 
@@ -25,9 +25,9 @@ pub struct Checkout {
     keys: bool,
     /// Each payment submission extends the hold to at least this long after it.
     extend_hold: Option<Span>,
-    /// (show, hold) committed for a client that had given up, not yet claimed
-    /// by a retry (keys only; without keys no retry can claim one).
-    unclaimed: BTreeSet<(u16, u64)>,
+    /// (show, hold) → fan: holds committed for a client that had given up, not
+    /// yet claimed by a retry (keys only; without keys no retry can claim one).
+    unclaimed: BTreeMap<(u16, u64), u32>,
     /// Hold requests the core answered with an earlier hold (same key).
     pub hold_replays: u64,
     /// Holds whose deadline moved later while payment ran.
@@ -43,7 +43,7 @@ impl Checkout {
         Checkout {
             keys: spec.demand.retry.idempotency_keys,
             extend_hold: spec.payment.extend_hold.map(|extension| extension.span()),
-            unclaimed: BTreeSet::new(),
+            unclaimed: BTreeMap::new(),
             hold_replays: 0,
             holds_extended: 0,
             confirms_refused_expired: 0,
@@ -88,7 +88,13 @@ impl World {
 
     /// A hold committed for a client that no longer waits: a ghost, unless a
     /// retry with the same key claims it later.
-    pub(super) fn note_undelivered_hold(&mut self, show: u16, hold: Option<&Hold>, fresh: bool) {
+    pub(super) fn note_undelivered_hold(
+        &mut self,
+        fan: u32,
+        show: u16,
+        hold: Option<&Hold>,
+        fresh: bool,
+    ) {
         let Some(hold) = hold else { return };
         if !fresh {
             self.checkout.hold_replays += 1;
@@ -96,7 +102,7 @@ impl World {
         }
         self.metrics.ghost_holds += 1;
         if self.checkout.keys {
-            self.checkout.unclaimed.insert((show, hold.id.0));
+            self.checkout.unclaimed.insert((show, hold.id.0), fan);
         }
     }
 
@@ -113,7 +119,7 @@ impl World {
             && !fresh
         {
             self.checkout.hold_replays += 1;
-            if self.checkout.unclaimed.remove(&(show, hold.id.0)) {
+            if self.checkout.unclaimed.remove(&(show, hold.id.0)).is_some() {
                 self.metrics.ghost_holds -= 1;
             }
         }

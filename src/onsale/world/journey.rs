@@ -305,7 +305,7 @@ impl World {
             self.on_inventory_taken(now, show, scheduler);
         }
         if !self.deliverable(now, &request) {
-            self.note_undelivered_hold(show, result.as_ref().ok(), fresh);
+            self.note_undelivered_hold(fan, show, result.as_ref().ok(), fresh);
             return;
         }
         self.note_delivered_hold(fan, show, result.as_ref().ok(), fresh);
