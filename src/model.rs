@@ -33,10 +33,10 @@ pub use onsale::{
     DemandSpec, EndpointServiceSpec, OnsaleSpec, PaymentSpec, RetrySpec, RoutesSpec, SaleSpec,
     SeatTakenRetry, VenueRef, VisitorsSpec, WaitingRoomMode, WaitingRoomSpec,
 };
-pub use seat_powers::PriceChangeSpec;
 pub use operations::{
     ActionKind, AdaptiveOutflowSpec, AlertSpec, AutoscaleSpec, RateLimitSpec, RunbookSpec,
     ScaleMetric, ShedSpec,
 };
 pub use scale::{SMALL_POOL, Scaled, is_count};
+pub use seat_powers::PriceChangeSpec;
 pub use service::{CapacityDropSpec, ClientSpec, LoadSpec, ServerSpec, ServiceSpec, SpikeSpec};

@@ -8,10 +8,10 @@ use super::distribution::DistributionSpec;
 use super::duration::Duration;
 use super::error::Invalid;
 use super::fault::{FaultSpec, RandomFaultSpec};
-use super::seat_powers::PriceChangeSpec;
 use super::operations::{
     AdaptiveOutflowSpec, AlertSpec, AutoscaleSpec, RateLimitSpec, RunbookSpec, ShedSpec,
 };
+use super::seat_powers::PriceChangeSpec;
 use crate::resilience::BreakerSpec;
 
 /// An on-sale model file.

@@ -97,10 +97,17 @@ pub(super) fn check_price_levels(
         let names: Vec<&str> = (venue.price_levels().iter())
             .map(|level| level.name.as_str())
             .collect();
-        format!("a price level of venue {} ({})", venue.name(), names.join(", "))
+        format!(
+            "a price level of venue {} ({})",
+            venue.name(),
+            names.join(", ")
+        )
     };
     for (index, change) in spec.sale.price_changes.iter().enumerate() {
-        let named = [("level", Some(&change.level)), ("after_sold_out", change.after_sold_out.as_ref())];
+        let named = [
+            ("level", Some(&change.level)),
+            ("after_sold_out", change.after_sold_out.as_ref()),
+        ];
         for (key, name) in named {
             if let Some(name) = name
                 && venue.price_level_by_name(name).is_none()

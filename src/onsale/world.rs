@@ -37,8 +37,8 @@ use crate::resilience::RetryBudget;
 
 pub use checkout::Checkout;
 pub use journey::Behaviour;
-pub use sale_actions::SaleActions;
 pub use operations::Operations;
+pub use sale_actions::SaleActions;
 pub use second::columns;
 
 /// Everything in one run.

@@ -20,7 +20,11 @@ fn idempotency_keys_let_a_retry_claim_the_hold_its_timed_out_request_placed() {
     with.spec.demand.retry.idempotency_keys = true;
     let (without, with) = (run(&without, seed), run(&with, seed));
     let ghosts = |report| metric(report, "ghost_holds");
-    assert!(ghosts(&without) > 100.0, "seed {seed}: {}", ghosts(&without));
+    assert!(
+        ghosts(&without) > 100.0,
+        "seed {seed}: {}",
+        ghosts(&without)
+    );
     assert_eq!(metric(&without, "hold_replays"), 0.0, "seed {seed}");
     assert!(metric(&with, "hold_replays") > 0.0, "seed {seed}");
     assert!(
@@ -122,7 +126,11 @@ fn a_price_change_applies_only_from_its_time_on() {
     );
     assert!(metric(&early, "standing_tickets_above_opening_price") > 0.0);
     assert!(metric(&early, "revenue") > metric(&plain, "revenue"));
-    assert_eq!(metric(&late, "revenue"), metric(&plain, "revenue"), "seed {seed}");
+    assert_eq!(
+        metric(&late, "revenue"),
+        metric(&plain, "revenue"),
+        "seed {seed}"
+    );
 }
 
 /// Oasis: the £148 standing tier's own price goes to £355 once it first runs
@@ -158,8 +166,15 @@ fn bad_seat_power_keys_name_the_field() {
             vec!["bots.cancel_after", "13h", "horizon"],
         ),
         (
-            base.replace("after_sold_out = \"standing-1\"", "after_sold_out = \"standing-9\""),
-            vec!["sale.price_change[0].after_sold_out", "standing-9", "standing-1"],
+            base.replace(
+                "after_sold_out = \"standing-1\"",
+                "after_sold_out = \"standing-9\"",
+            ),
+            vec![
+                "sale.price_change[0].after_sold_out",
+                "standing-9",
+                "standing-1",
+            ],
         ),
         (
             base.replace(

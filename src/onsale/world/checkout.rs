@@ -108,7 +108,13 @@ impl World {
 
     /// An answer to a hold request reached the fan: the attempt is over (the
     /// next one takes a new key), and a ghost the answer names is claimed.
-    pub(super) fn note_delivered_hold(&mut self, fan: u32, show: u16, hold: Option<&Hold>, fresh: bool) {
+    pub(super) fn note_delivered_hold(
+        &mut self,
+        fan: u32,
+        show: u16,
+        hold: Option<&Hold>,
+        fresh: bool,
+    ) {
         if !self.checkout.keys {
             return;
         }
@@ -126,7 +132,13 @@ impl World {
     }
 
     /// Confirm the fan's hold: idempotently for its customer with keys.
-    pub(super) fn confirm_hold(&mut self, now: Time, fan: u32, show: u16, hold: u64) -> Result<Order, Refusal> {
+    pub(super) fn confirm_hold(
+        &mut self,
+        now: Time,
+        fan: u32,
+        show: u16,
+        hold: u64,
+    ) -> Result<Order, Refusal> {
         let result = match self.hold_claim(fan) {
             Some(claim) => self.inventory.confirm_for(now, show, claim.customer, hold),
             None => self.inventory.confirm(now, show, hold),
@@ -140,7 +152,12 @@ impl World {
     /// The fan submits payment: 3-D Secure may take minutes, so the hold is
     /// extended to at least `extend_hold` from now (the core caps it at the
     /// maximum hold lifetime), and a payment that succeeds late still confirms.
-    pub(super) fn extend_for_payment(&mut self, now: Time, fan: u32, scheduler: &mut Scheduler<Event>) {
+    pub(super) fn extend_for_payment(
+        &mut self,
+        now: Time,
+        fan: u32,
+        scheduler: &mut Scheduler<Event>,
+    ) {
         let Some(extension) = self.checkout.extend_hold else {
             return;
         };
@@ -148,7 +165,10 @@ impl World {
             return;
         };
         let customer = self.hold_claim(fan).map(|claim| claim.customer);
-        if let Some(deadline) = self.inventory.extend_hold(now, show, customer, hold, now + extension) {
+        if let Some(deadline) =
+            self.inventory
+                .extend_hold(now, show, customer, hold, now + extension)
+        {
             self.checkout.holds_extended += 1;
             scheduler.at(deadline, Event::HoldDeadline(show));
         }

@@ -190,7 +190,8 @@ impl World {
         if standing.cheap_until[usize::from(show)].is_some() {
             return;
         }
-        if (self.inventory.standing_price(show)).is_some_and(|price| price > standing.opening_minor) {
+        if (self.inventory.standing_price(show)).is_some_and(|price| price > standing.opening_minor)
+        {
             standing.cheap_until[usize::from(show)] = Some(now);
         }
     }
@@ -225,7 +226,8 @@ impl World {
         } else {
             record.queued
         };
-        let queued_cheap = standing.cheap_until[usize::from(show)].is_some_and(|until| joined < until);
+        let queued_cheap =
+            standing.cheap_until[usize::from(show)].is_some_and(|until| joined < until);
         if !record.is_bot && queued_cheap {
             standing.fans_paid_more += 1;
         }
@@ -241,7 +243,11 @@ impl World {
         cancel.done = Some(now);
         let orders = std::mem::take(&mut cancel.orders);
         for (bot, show, order) in orders {
-            let cancel = self.sale_actions.bot_cancel.as_mut().expect("checked above");
+            let cancel = self
+                .sale_actions
+                .bot_cancel
+                .as_mut()
+                .expect("checked above");
             if cancel.rng.random::<f64>() >= cancel.share {
                 continue;
             }
@@ -249,15 +255,22 @@ impl World {
                 cancel.orders_cancelled += 1;
                 cancel.tickets_cancelled += u64::from(cancelled.tickets);
                 let record = &mut self.fans[bot as usize];
-                record.bought = record.bought.saturating_sub(cancelled.tickets.min(255) as u8);
+                record.bought = record
+                    .bought
+                    .saturating_sub(cancelled.tickets.min(255) as u8);
             }
         }
-        let cancel = self.sale_actions.bot_cancel.as_ref().expect("checked above");
+        let cancel = self
+            .sale_actions
+            .bot_cancel
+            .as_ref()
+            .expect("checked above");
         let detail = format!(
             "cancelled {} bot orders ({} tickets) back on sale",
             cancel.orders_cancelled, cancel.tickets_cancelled
         );
-        self.incidents.push(Incident::new(now, "action", "sale", detail));
+        self.incidents
+            .push(Incident::new(now, "action", "sale", detail));
     }
 
     /// The sale-action metrics, for `summary.json`.
