@@ -69,7 +69,7 @@ impl PriceChangeSpec {
         match (&self.at, &self.after_sold_out) {
             (Some(at), None) => Invalid::check(
                 at.0.0 >= 0 && *at < spec.horizon,
-                &format!("{field}.at"),
+                format!("{field}.at"),
                 at,
                 format!("a duration from 0 to before the horizon ({})", spec.horizon),
             ),
