@@ -158,7 +158,7 @@ fn bad_seat_power_keys_name_the_field() {
     let base = std::fs::read_to_string(super::cli::models_dir().join("oasis-2025.toml")).unwrap();
     let cases = [
         (
-            base.replace("cancel_share = 0.33", "cancel_share = 1.5"),
+            base.replace("cancel_share = 0.42", "cancel_share = 1.5"),
             vec!["bots.cancel_share", "1.5", "[0, 1]"],
         ),
         (
