@@ -162,8 +162,8 @@ fn bad_seat_power_keys_name_the_field() {
             vec!["bots.cancel_share", "1.5", "[0, 1]"],
         ),
         (
-            base.replace("cancel_after = \"6h\"", "cancel_after = \"13h\""),
-            vec!["bots.cancel_after", "13h", "horizon"],
+            base.replace("cancel_after = \"6h\"", "cancel_after = \"-1h\""),
+            vec!["bots.cancel_after", "a duration ≥ 0"],
         ),
         (
             base.replace(
