@@ -15,6 +15,7 @@ mod onsale;
 mod operations;
 pub mod overrides;
 mod scale;
+mod seat_powers;
 mod service;
 
 pub use contention::{ContentionSpec, MAX_CLIENTS, MAX_WRITES_PER_CLIENT, NetworkDelaySpec};
@@ -37,4 +38,5 @@ pub use operations::{
     ScaleMetric, ShedSpec,
 };
 pub use scale::{SMALL_POOL, Scaled, is_count};
+pub use seat_powers::PriceChangeSpec;
 pub use service::{CapacityDropSpec, ClientSpec, LoadSpec, ServerSpec, ServiceSpec, SpikeSpec};

@@ -204,13 +204,19 @@ fn load_venue(model_path: &Path, spec: &OnsaleSpec) -> Result<seat_core::VenueSp
         }
         (None, None) => unreachable!("validated: preset or file"),
     };
-    seat_core::Venue::build(&venue_spec).map_err(|error| ModelError::Invalid {
+    let venue = seat_core::Venue::build(&venue_spec).map_err(|error| ModelError::Invalid {
         path: model_path.to_owned(),
         invalid: Invalid::new(
             "sale.venue",
             &venue_spec.name,
             format!("a valid venue ({error})"),
         ),
+    })?;
+    super::seat_powers::check_price_levels(spec, &venue).map_err(|invalid| {
+        ModelError::Invalid {
+            path: model_path.to_owned(),
+            invalid,
+        }
     })?;
     Ok(venue_spec)
 }

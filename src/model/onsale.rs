@@ -11,6 +11,7 @@ use super::fault::{FaultSpec, RandomFaultSpec};
 use super::operations::{
     AdaptiveOutflowSpec, AlertSpec, AutoscaleSpec, RateLimitSpec, RunbookSpec, ShedSpec,
 };
+use super::seat_powers::PriceChangeSpec;
 use crate::resilience::BreakerSpec;
 
 /// An on-sale model file.
@@ -90,6 +91,13 @@ pub struct SaleSpec {
     /// Identical shows (dates) on sale at once; each has its own seat core.
     #[serde(default = "one")]
     pub shows: u32,
+    /// Operator price changes during the sale (`[[sale.price_change]]`).
+    #[serde(
+        default,
+        rename = "price_change",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub price_changes: Vec<PriceChangeSpec>,
 }
 
 fn one() -> u32 {
@@ -182,6 +190,15 @@ pub struct RetrySpec {
     /// client: its network round trip, added before the retry's delay.
     #[serde(default = "no_time")]
     pub refusal_round_trip: Duration,
+    /// Each hold attempt carries the fan as customer and an idempotency key kept
+    /// across its retries, so a retried hold gets the first hold back instead of
+    /// a second one (no ghost holds), and confirms are idempotent too.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub idempotency_keys: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 /// What a fan does after a seat-taken conflict.
@@ -215,6 +232,21 @@ pub struct BotSpec {
     /// Errors a bot tolerates before giving up.
     #[serde(default = "fifty")]
     pub attempts: u32,
+    /// When (after the opening) the operator cancels the bot orders it detected;
+    /// their tickets go back on sale. Unset: never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_after: Option<Duration>,
+    /// Share of bot orders confirmed by then that are detected and cancelled.
+    #[serde(default = "all", skip_serializing_if = "is_one")]
+    pub cancel_share: f64,
+}
+
+fn all() -> f64 {
+    1.0
+}
+
+fn is_one(value: &f64) -> bool {
+    *value == 1.0
 }
 
 fn ten() -> u32 {
@@ -236,6 +268,8 @@ impl Default for BotSpec {
             sessions: ten(),
             request_interval: half_second(),
             attempts: fifty(),
+            cancel_after: None,
+            cancel_share: all(),
         }
     }
 }
@@ -471,6 +505,11 @@ pub struct PaymentSpec {
     pub timeout: Duration,
     /// Further payment attempts a fan makes after a decline or timeout.
     pub retries: u32,
+    /// While payment (3-D Secure) runs, the hold is extended to at least this long
+    /// after each payment submission; no hold lives longer than `sale.hold_ttl`
+    /// plus this. Unset: holds keep their deadline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extend_hold: Option<Duration>,
 }
 
 fn probability(field: &str, value: f64) -> Result<(), Invalid> {
@@ -530,6 +569,7 @@ impl OnsaleSpec {
             fault.validate(&format!("random_fault[{index}]"))?;
         }
         self.validate_operations()?;
+        self.validate_seat_powers()?;
         Ok(())
     }
 

@@ -18,7 +18,7 @@
 //! | `access_check.workers` | × F, as the app pool (same floor) |
 //! | runbook amounts: `add_app_servers`, `set_outflow`, `enable_shedding` | as the key they set |
 //! | alert thresholds on counts (`errors`, `requests`, `app_queue`, …) | × F |
-//! | kept as they are | times, latencies, shares, per-session rate limits, per-fan behaviour, bots' share, the cache (one entry per show), the payment provider (no capacity), breakers (consecutive failures), alerts on latencies, utilisations and ratios |
+//! | kept as they are | times, latencies, shares, per-session rate limits, per-fan behaviour, bots' share, the cache (one entry per show), the payment provider (no capacity), breakers (consecutive failures), alerts on latencies, utilisations and ratios, the seat-core switches (`idempotency_keys`, `extend_hold`, `bots.cancel_after`/`cancel_share`, `[[sale.price_change]]`: times, shares and price levels, which a scaled venue keeps) |
 //!
 //! Queues (`app.queue`, `shed.queue_length`, `access_check.queue`) follow their pool.
 //!

@@ -34,6 +34,10 @@ pub enum Event {
     MetricsTick,
     /// A hold placed in a show reaches its deadline.
     HoldDeadline(u16),
+    /// Price change `0` (a timed `[[sale.price_change]]`) happens in every show.
+    PriceChanges(u16),
+    /// The operator cancels the bot orders it detected.
+    BotOrdersCancelled,
     /// Runbook step `0` is carried out.
     RunbookActs(u16),
     /// This many new app instances finish booting.

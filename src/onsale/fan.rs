@@ -104,6 +104,9 @@ pub struct Fan {
     pub sessions: u8,
     /// Payment attempts so far.
     pub payment_attempts: u8,
+    /// Hold attempts so far: with idempotency keys, the key of the current
+    /// attempt (its retries reuse it; a new attempt takes the next).
+    pub hold_attempt: u16,
     /// Next step.
     pub step: Step,
     /// How it ended.

@@ -4,14 +4,23 @@
 use std::collections::BTreeMap;
 
 use seat_core::{
-    Hold, HoldId, HoldRequest, Limits, Order, Refusal, SeatCore, SeatId, SectionId, Venue,
-    VenueSpec,
+    Cancelled, CustomerId, Hold, HoldId, HoldRequest, IdempotencyKey, Limits, Order, OrderId,
+    PriceLevelId, Refusal, SeatCore, SeatId, SectionId, Venue, VenueSpec,
 };
 
 use crate::engine::{Span, Time};
 
 /// What a seat map shows a fan who wants `tickets`: seats to click, or nothing.
 type MapPick = Option<Vec<SeatId>>;
+
+/// Who asks for a hold, and the key that makes its retries safe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Claim {
+    /// The buyer: only they may confirm or extend the hold.
+    pub customer: CustomerId,
+    /// The same for every retry of one hold attempt.
+    pub key: IdempotencyKey,
+}
 
 /// Seat cores of every show and the replica cache.
 pub struct Inventory {
@@ -25,15 +34,20 @@ pub struct Inventory {
 }
 
 impl Inventory {
-    /// `shows` fresh copies of the venue.
+    /// `shows` fresh copies of the venue; holds live at most `max_hold_ttl`
+    /// (extensions included), or the core's default without one.
     pub fn new(
         venue: &VenueSpec,
         shows: u32,
         order_limit: u32,
         replica_lag: Span,
+        max_hold_ttl: Option<Span>,
     ) -> Result<Inventory, String> {
         let venue = Venue::build(venue).map_err(|error| error.to_string())?;
-        let limits = Limits::new(order_limit).map_err(|error| error.to_string())?;
+        let mut limits = Limits::new(order_limit).map_err(|error| error.to_string())?;
+        if let Some(ttl) = max_hold_ttl {
+            limits = limits.with_max_hold_ttl_ns(ttl.0.max(1) as u64);
+        }
         let general_admission = venue.sections().iter().enumerate().find_map(|(index, _)| {
             let id = SectionId(index as _);
             venue.is_general_admission(id).then_some(id)
@@ -122,9 +136,121 @@ impl Inventory {
         self.shows[show as usize].hold_seats(now.0, seats, (now + ttl).0)
     }
 
+    /// Hold the seats clicked on the map, for a customer with a key (a retry
+    /// with the same claim and seats gets the first hold back).
+    pub fn hold_seats_for(
+        &mut self,
+        now: Time,
+        show: u16,
+        claim: Claim,
+        seats: &[SeatId],
+        ttl: Span,
+    ) -> Result<Hold, Refusal> {
+        self.shows[show as usize].hold_seats_for(
+            now.0,
+            Some(claim.customer),
+            Some(claim.key),
+            seats,
+            (now + ttl).0,
+        )
+    }
+
+    /// Holds ever granted in a show: it grows only when a hold is new, not
+    /// when an idempotent retry gets an earlier one back.
+    pub fn holds_issued(&self, show: u16) -> u64 {
+        self.shows[show as usize].holds_issued()
+    }
+
     /// Confirm a hold into an order.
     pub fn confirm(&mut self, now: Time, show: u16, hold: u64) -> Result<Order, Refusal> {
         self.shows[show as usize].confirm(now.0, HoldId(hold))
+    }
+
+    /// Confirm a customer's hold, idempotently: a retry gets the same order.
+    pub fn confirm_for(
+        &mut self,
+        now: Time,
+        show: u16,
+        customer: CustomerId,
+        hold: u64,
+    ) -> Result<Order, Refusal> {
+        self.shows[show as usize].confirm_for(now.0, Some(customer), HoldId(hold))
+    }
+
+    /// Moves a live hold's deadline to at least `wanted`, as far as the core's
+    /// maximum hold lifetime allows; never earlier. Returns the new deadline,
+    /// or `None` when it did not move (already as late, expired, or at the cap).
+    pub fn extend_hold(
+        &mut self,
+        now: Time,
+        show: u16,
+        customer: Option<CustomerId>,
+        hold: u64,
+        wanted: Time,
+    ) -> Option<Time> {
+        let core = &mut self.shows[show as usize];
+        let current = core.hold(HoldId(hold))?.deadline;
+        if wanted.0 <= current {
+            return None;
+        }
+        let deadline = match core.extend_hold(now.0, customer, HoldId(hold), wanted.0) {
+            Ok(extended) => extended.deadline,
+            // The core names the latest deadline it allows: take that.
+            Err(Refusal::DeadlineTooFar { latest_allowed, .. }) if latest_allowed > current => {
+                core.extend_hold(now.0, customer, HoldId(hold), latest_allowed)
+                    .ok()?
+                    .deadline
+            }
+            Err(_) => return None,
+        };
+        Some(Time(deadline))
+    }
+
+    /// Cancel (refund) an order: its tickets go back on sale.
+    pub fn cancel_order(&mut self, now: Time, show: u16, order: u64) -> Result<Cancelled, Refusal> {
+        self.shows[show as usize].cancel_order(now.0, OrderId(order))
+    }
+
+    /// Set a price level's price in a show, for holds from now on.
+    pub fn set_price(
+        &mut self,
+        now: Time,
+        show: u16,
+        level: PriceLevelId,
+        price_minor: u64,
+    ) -> Result<u64, Refusal> {
+        self.shows[show as usize].set_price(now.0, level, price_minor)
+    }
+
+    /// Free tickets of a price level in a show (seated and standing).
+    pub fn level_free(&self, show: u16, level: PriceLevelId) -> u64 {
+        self.shows[show as usize]
+            .availability()
+            .iter()
+            .filter(|zone| zone.price_level == level)
+            .map(|zone| u64::from(zone.counts.free))
+            .sum()
+    }
+
+    /// The price of one standing ticket a fan meets now in a show: the cheapest
+    /// GA tier on sale with free tickets (`None` without GA or free GA tickets).
+    pub fn standing_price(&self, show: u16) -> Option<u64> {
+        let core = &self.shows[show as usize];
+        core.tier_availability(self.general_admission?)
+            .iter()
+            .filter(|tier| tier.on_sale && tier.counts.free > 0)
+            .filter_map(|tier| core.price_minor(tier.price_level))
+            .min()
+    }
+
+    /// A price level by name.
+    pub fn price_level(&self, name: &str) -> Option<PriceLevelId> {
+        self.shows.first()?.venue().price_level_by_name(name)
+    }
+
+    /// Shows on sale.
+    pub fn shows(&self) -> u16 {
+        self.shows.len() as u16
     }
 
     /// Expire due holds of a show; returns tickets put back on sale.
@@ -200,7 +326,14 @@ mod tests {
 
     /// The 1,000-capacity club: 300 reserved seats, 700 standing.
     fn inventory(shows: u32, lag_s: i64) -> Inventory {
-        Inventory::new(&VenuePreset::Club.spec(), shows, 4, Span::from_secs(lag_s)).unwrap()
+        Inventory::new(
+            &VenuePreset::Club.spec(),
+            shows,
+            4,
+            Span::from_secs(lag_s),
+            None,
+        )
+        .unwrap()
     }
 
     #[test]

@@ -116,6 +116,7 @@ fn new_fan(spec: &OnsaleSpec, arrived: Time, is_bot: bool, rng: &mut Rng) -> Fan
         bought: 0,
         sessions: sessions.min(255) as u8,
         payment_attempts: 0,
+        hold_attempt: 0,
         step: Step::EventPage,
         outcome: Outcome::Active,
         pending: false,

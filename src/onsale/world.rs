@@ -4,10 +4,12 @@
 //! `journey` is the fan's side, `operations` runs alerts, runbooks and
 //! autoscaling, and `second` closes each second of the time series.
 
+mod checkout;
 mod crowd;
 mod flow;
 mod journey;
 mod operations;
+mod sale_actions;
 mod second;
 
 use std::collections::BTreeMap;
@@ -33,8 +35,10 @@ use crate::engine::{Model, Scheduler, Span, Streams, Time};
 use crate::model::OnsaleSpec;
 use crate::resilience::RetryBudget;
 
+pub use checkout::Checkout;
 pub use journey::Behaviour;
 pub use operations::Operations;
+pub use sale_actions::SaleActions;
 pub use second::columns;
 
 /// Everything in one run.
@@ -69,6 +73,10 @@ pub struct World {
     pub(super) faults: Faults,
     pub(super) incidents: Vec<Incident>,
     operations: Operations,
+    /// Idempotency keys and hold extension.
+    checkout: Checkout,
+    /// Price changes and bot-order cancellation.
+    sale_actions: SaleActions,
     /// How long a hold lasts unpaid.
     hold_ttl: Span,
     /// How long an admitted fan has to start shopping.
@@ -92,7 +100,16 @@ impl World {
         let routes = Routes::build(spec).map_err(|invalid| invalid.to_string())?;
         let database = &spec.database;
         let series = Series::new(columns(spec, &routes));
+        let inventory = Inventory::new(
+            venue,
+            spec.sale.shows,
+            spec.sale.order_limit,
+            database.replica_lag.span(),
+            Checkout::max_hold_ttl(spec),
+        )?;
         Ok(World {
+            checkout: Checkout::new(spec),
+            sale_actions: SaleActions::new(spec, &inventory, streams)?,
             picks: BTreeMap::new(),
             behaviour: Behaviour::new(spec, streams),
             retry_budget: spec.demand.retry.budget.as_ref().map(RetryBudget::new),
@@ -110,12 +127,7 @@ impl World {
                 .as_ref()
                 .map(|check| AccessCheck::new(check, streams)),
             crowd: crowd::Crowd::new(spec),
-            inventory: Inventory::new(
-                venue,
-                spec.sale.shows,
-                spec.sale.order_limit,
-                database.replica_lag.span(),
-            )?,
+            inventory,
             operations: Operations::new(spec, &series),
             metrics: OnsaleMetrics::new(),
             series,
@@ -143,6 +155,9 @@ impl World {
                 scheduler.at(window.start.max(start), Event::FaultStarts(index as u16));
                 scheduler.at(window.end.max(start), Event::FaultEnds(index as u16));
             }
+        }
+        for (at, event) in self.sale_actions.timers() {
+            scheduler.at(at.max(start), event);
         }
     }
 
@@ -182,6 +197,8 @@ impl World {
                 cache.peak_fetches_per_s() as f64,
             );
         }
+        self.checkout_metrics(put);
+        self.sale_action_metrics(put);
     }
 
     /// Instance-seconds of app servers paid for.
@@ -208,6 +225,8 @@ impl Model for World {
             Event::AdmitTick => self.on_admit_tick(now, scheduler),
             Event::MetricsTick => self.on_metrics_tick(now, scheduler),
             Event::HoldDeadline(show) => self.on_hold_deadline(now, show),
+            Event::PriceChanges(index) => self.on_price_changes(now, usize::from(index)),
+            Event::BotOrdersCancelled => self.on_bot_orders_cancelled(now),
             Event::RunbookActs(index) => self.on_runbook_acts(now, usize::from(index), scheduler),
             Event::InstancesReady(count) => {
                 self.on_instances_ready(now, u32::from(count), scheduler)

@@ -18,6 +18,7 @@ mod queueing_theory;
 mod report;
 mod robustness;
 mod scale;
+mod seat_powers;
 mod service;
 mod sweep;
 mod theory;

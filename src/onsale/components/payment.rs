@@ -94,6 +94,7 @@ mod tests {
                 decline_rate,
                 timeout: Duration::from_secs_f64(30.0),
                 retries: 0,
+                extend_hold: None,
             },
             &Streams::new(3, 0),
         )

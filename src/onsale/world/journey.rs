@@ -234,6 +234,9 @@ impl World {
             Step::Confirm => Endpoint::Confirm,
             Step::AccessCode => Endpoint::AccessCode,
         };
+        if endpoint == Endpoint::Payment {
+            self.extend_for_payment(now, fan, scheduler);
+        }
         self.issue(now, fan, endpoint, scheduler);
     }
 
@@ -267,11 +270,18 @@ impl World {
         request: Request,
         scheduler: &mut Scheduler<Event>,
     ) {
-        let record = &self.fans[request.fan as usize];
-        let show = record.show;
-        let result = match (record.step, self.picks.remove(&request.fan)) {
-            (Step::HoldPicked, Some(seats)) => {
+        let fan = request.fan;
+        let show = self.fans[fan as usize].show;
+        let issued_before = self.inventory.holds_issued(show);
+        let pick = self.take_pick(fan);
+        let claim = self.hold_claim(fan);
+        let record = &self.fans[fan as usize];
+        let result = match (record.step, pick, claim) {
+            (Step::HoldPicked, Some(seats), None) => {
                 self.inventory.hold_seats(now, show, &seats, self.hold_ttl)
+            }
+            (Step::HoldPicked, Some(seats), Some(claim)) => {
+                (self.inventory).hold_seats_for(now, show, claim, &seats, self.hold_ttl)
             }
             _ => {
                 let hold_request = self.inventory.request(
@@ -280,20 +290,25 @@ impl World {
                     record.accepts_split,
                     record.max_price_minor,
                 );
+                let hold_request = self.claimed(fan, hold_request);
                 self.inventory
                     .hold_best(now, show, &hold_request, self.hold_ttl)
             }
         };
-        if let Ok(hold) = &result {
+        // An idempotent retry gets an earlier hold back: nothing new is held.
+        let fresh = self.inventory.holds_issued(show) > issued_before;
+        if let (Ok(hold), true) = (&result, fresh) {
             scheduler.at(Time(hold.deadline), Event::HoldDeadline(show));
             let live = self.inventory.live_holds();
             self.metrics.peak_live_holds = self.metrics.peak_live_holds.max(live);
             self.note_inventory(now);
+            self.on_inventory_taken(now, show, scheduler);
         }
         if !self.deliverable(now, &request) {
-            self.metrics.ghost_holds += u64::from(result.is_ok());
+            self.note_undelivered_hold(fan, show, result.as_ref().ok(), fresh);
             return;
         }
+        self.note_delivered_hold(fan, show, result.as_ref().ok(), fresh);
         match result {
             Ok(hold) => self.on_hold_placed(now, request.fan, hold, scheduler),
             Err(refusal) => self.on_hold_refused(now, request, refusal, scheduler),
@@ -405,8 +420,9 @@ impl World {
         let Some((show, hold)) = self.fans[request.fan as usize].hold else {
             return;
         };
-        let result = self.inventory.confirm(now, show, hold);
+        let result = self.confirm_hold(now, request.fan, show, hold);
         if let Ok(order) = &result {
+            self.on_sale_confirmed(now, request.fan, show, order);
             let record = &mut self.fans[request.fan as usize];
             record.bought = order.tickets as u8;
             record.hold = None;
