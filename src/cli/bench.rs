@@ -98,7 +98,7 @@ pub fn bench(args: BenchArgs) -> Result<()> {
 fn bench_model(path: &Path, scale: f64, seed: u64) -> Result<()> {
     let loaded = crate::model::load(path)?;
     check_scale(&loaded.spec, scale)?;
-    let spec = super::budget::as_run(&loaded.spec, scale);
+    let spec = super::budget::as_run(&loaded.spec, scale)?;
     let what = path.display().to_string();
     super::budget::preflight(&what, &spec, false, 1, None)?;
     let streams = Streams::new(seed, 0);

@@ -8,17 +8,24 @@ use crate::estimate::{self, Estimate, bytes_label};
 use crate::model::ModelSpec;
 
 /// A model as it will run: an on-sale scaled by `--scale`, demand and capacity
-/// together. What the scaling cannot keep is warned about on stderr.
-pub fn as_run(spec: &ModelSpec, scale: f64) -> ModelSpec {
+/// together. What the scaling cannot keep is warned about on stderr; a scaled
+/// value outside what a model file may say (servers × 10 past the limit) is
+/// refused like one (exit 2).
+pub fn as_run(spec: &ModelSpec, scale: f64) -> Result<ModelSpec> {
     match spec {
         ModelSpec::Onsale(model) if scale != 1.0 => {
             let scaled = model.scaled(scale);
+            scaled
+                .model
+                .spec
+                .validate()
+                .map_err(|invalid| BadInput(format!("after --scale {scale}: {invalid}")))?;
             for note in &scaled.notes {
                 warn!("--scale {scale}: {note}");
             }
-            ModelSpec::Onsale(Box::new(scaled.model))
+            Ok(ModelSpec::Onsale(Box::new(scaled.model)))
         }
-        other => other.clone(),
+        other => Ok(other.clone()),
     }
 }
 

@@ -59,7 +59,7 @@ pub fn check(args: CheckArgs) -> Result<()> {
         check_experiment(&args, threads, limit.as_ref())
     } else {
         let loaded = model::load_with_overrides(&args.file, &args.set)?;
-        let spec = as_run(&loaded.spec, args.scale);
+        let spec = as_run(&loaded.spec, args.scale)?;
         say!(
             "{}: a valid {} model ({:?})",
             args.file.display(),

@@ -31,7 +31,7 @@ pub struct RunArgs {
     /// Worker threads for replications [default: all cores]. Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
     threads: Option<u64>,
-    /// On-sale models: multiply fans and inventory (population, shows, outflow) by this factor, in (0, 10].
+    /// On-sale models: multiply demand and capacity together (fans, inventory, pools, outflow) by this factor, in (0, 10], so the load stays the full run's.
     #[arg(long, default_value_t = 1.0)]
     scale: f64,
     /// Override a model value before running, as a sweep's `set` does:
@@ -73,7 +73,7 @@ pub fn run_model(args: RunArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| Path::new("out").join(loaded.spec.name()));
     check_scale_keeps_a_fan(&loaded.spec, args.scale)?;
-    let running = super::budget::as_run(&loaded.spec, args.scale);
+    let running = super::budget::as_run(&loaded.spec, args.scale)?;
     super::budget::preflight(
         &args.model.display().to_string(),
         &running,
@@ -206,7 +206,7 @@ fn check_flags_apply(args: &RunArgs, spec: &ModelSpec) -> Result<()> {
     }
     if args.scale != 1.0 {
         warn!(
-            "--scale applies to on-sale models only (it multiplies fans and inventory); {} is a {kind} model, so --scale {} is ignored",
+            "--scale applies to on-sale models only (it multiplies an on-sale's demand and capacity); {} is a {kind} model, so --scale {} is ignored",
             args.model.display(),
             args.scale
         );

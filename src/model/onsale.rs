@@ -456,7 +456,9 @@ pub struct AccessCheckSpec {
 pub struct VisitorsSpec {
     /// People who come without a code.
     pub count: u64,
-    /// Event-page loads (refreshes included) per visitor, served by the CDN.
+    /// Event-page loads (refreshes included) per visitor: counted in
+    /// `system_requests`, not offered to the CDN (a simplification: the
+    /// CDN's capacity is the fans' to use).
     #[serde(default = "one_f64")]
     pub page_views: f64,
     /// Code checks per visitor (mistyped, borrowed or guessed codes), all denied.
@@ -736,10 +738,21 @@ impl OnsaleSpec {
             (AdmissionPolicy::Rate, None) => {}
         }
         if let Some(refresh) = room.refresh_interval {
-            positive_duration("waiting_room.refresh_interval", refresh)?;
+            Invalid::check(
+                refresh.as_secs_f64() >= 0.001,
+                "waiting_room.refresh_interval",
+                refresh,
+                "a duration ≥ 1ms",
+            )?;
         }
         if let Some(visitors) = &self.visitors {
             visitors.validate()?;
+            Invalid::check(
+                visitors.code_checks == 0.0 || self.access_check.is_some(),
+                "visitors.code_checks",
+                visitors.code_checks,
+                "0 without an [access_check] (there is no code check to try)",
+            )?;
         }
         probability("cdn.hit_ratio", self.cdn.hit_ratio)?;
         Invalid::check(

@@ -123,7 +123,7 @@ fn scale_waiting_room_and_cdn(spec: &mut OnsaleSpec, factor: f64, notes: &mut Ve
     }
     if let Some(check) = &mut spec.access_check {
         let before = check.workers;
-        check.workers = scale_pool(1, before, factor).1;
+        check.workers = scale_total(before, factor);
         check.queue = at_least_one(check.queue, f64::from(check.workers) / f64::from(before));
         note_pool(
             "access_check.workers",
@@ -149,6 +149,13 @@ fn scale_pool(units: u32, per_unit: u32, factor: f64) -> (u32, u32) {
     (new_units, new_per_unit)
 }
 
+/// A single pool of `before` workers scaled by `factor`, with the floor of
+/// [`scale_pool`].
+fn scale_total(before: u32, factor: f64) -> u32 {
+    let (units, per_unit) = scale_pool(1, before, factor);
+    units.saturating_mul(per_unit)
+}
+
 /// Notes a pool whose size missed `factor` by more than 10%: rounding to whole
 /// units, or the floor of [`SMALL_POOL`].
 fn note_pool(name: &str, before: u64, after: u64, factor: f64, notes: &mut Vec<String>) {
@@ -157,8 +164,13 @@ fn note_pool(name: &str, before: u64, after: u64, factor: f64, notes: &mut Vec<S
         return;
     }
     let why = if after <= u64::from(SMALL_POOL) && achieved > factor {
+        let floor = if before <= u64::from(SMALL_POOL) {
+            format!("a pool of {SMALL_POOL} workers or fewer keeps its size")
+        } else {
+            format!("a pool is kept at {SMALL_POOL} workers or more")
+        };
         format!(
-            "a pool is kept at {SMALL_POOL} or more, because a smaller one queues far longer at the same utilisation (Erlang C); it runs {:.2}× less utilised than the full run, so an overload of this pool at full scale may not show",
+            "{floor}, because a smaller one queues far longer at the same utilisation (Erlang C); it runs {:.2}× less utilised than the full run, so an overload of this pool at full scale may not show",
             achieved / factor
         )
     } else {
@@ -203,7 +215,7 @@ fn scale_app(spec: &mut OnsaleSpec, factor: f64, notes: &mut Vec<String>) -> f64
 fn scale_database(spec: &mut OnsaleSpec, factor: f64, notes: &mut Vec<String>) {
     let database = &mut spec.database;
     let before = database.connections;
-    database.connections = scale_pool(1, before, factor).1;
+    database.connections = scale_total(before, factor);
     note_pool(
         "database.connections",
         u64::from(before),
@@ -249,11 +261,12 @@ fn scale_operations(spec: &mut OnsaleSpec, factor: f64, server_factor: f64) {
 /// Whether a time-series column counts things (so grows with the sale) rather
 /// than measuring a latency (`…_s`), a utilisation or a share.
 pub fn is_count(column: &str) -> bool {
-    !(column.ends_with("_s")
-        || column.ends_with("utilization")
-        || column.ends_with("_ratio")
-        || column.ends_with("_rate")
-        || column.ends_with("_share"))
+    column.ends_with("_per_s")
+        || !(column.ends_with("_s")
+            || column.ends_with("utilization")
+            || column.ends_with("_ratio")
+            || column.ends_with("_rate")
+            || column.ends_with("_share"))
 }
 
 /// A fault on app instance `i` of N stays on instance `i × N' / N` of N'.

@@ -233,3 +233,29 @@ fn scaling_multiplies_demand_and_capacity_together() {
     assert_eq!(identity.model.spec, model.spec);
     assert!(identity.notes.is_empty());
 }
+
+/// Scaling up multiplies every pool, single ones (the primary's connections,
+/// the code check) included, and refuses a scaled value no model may hold.
+#[test]
+fn scaling_up_multiplies_every_pool() {
+    let model = full("access-check-bots.toml");
+    let doubled = model.scaled(2.0).model.spec;
+    let (before, after) = (&model.spec, &doubled);
+    assert_eq!(after.database.connections, 2 * before.database.connections);
+    let check = |spec: &sellout::model::OnsaleSpec| spec.access_check.as_ref().unwrap().workers;
+    assert_eq!(check(after), 2 * check(before));
+    assert_eq!(
+        after.app.servers * after.app.workers,
+        2 * before.app.servers * before.app.workers
+    );
+    assert_eq!(
+        after.database.replicas * after.database.replica_connections,
+        2 * before.database.replicas * before.database.replica_connections
+    );
+    let mut huge = model.clone();
+    huge.spec.app.servers = 100_000;
+    assert!(
+        huge.scaled(10.0).model.spec.validate().is_err(),
+        "a million servers is past what a model file may say, so `--scale` refuses it"
+    );
+}

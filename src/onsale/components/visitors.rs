@@ -1,7 +1,9 @@
 //! Visitors without a code: on 15 Nov 2022 about 14M people hit Ticketmaster
 //! for 1.5M Verified Fan codes. They never reach a seat, so nothing about them
-//! needs an identity: the crowd is a fluid, advanced once a second, and its
-//! load (page views, code checks, queue polls) is added to the components'.
+//! needs an identity: the crowd is a fluid, advanced once a second. Its code
+//! checks take the access check's workers and its polls the status service's
+//! capacity; its page views are counted in `system_requests` but not offered
+//! to the CDN (a simplification: the CDN's capacity is the fans' to use).
 //!
 //! Arrivals follow the demand's curve: `pre_queue_share` uniformly from the
 //! waiting room's opening, `spike_share` exponentially after the opening with

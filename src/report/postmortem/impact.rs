@@ -119,7 +119,8 @@ fn clock(seconds: f64) -> String {
 
 /// The impact table: measure, value (with 95% CI when replicated), metric key.
 /// Every system error kind the run had gets a row, so they add up to the
-/// error rate; the occasional kinds are left out when they never happened.
+/// error rate; the occasional kinds (and failed status polls, which are not in
+/// the error rate) are left out when they never happened.
 pub fn table(facts: &Facts) -> Vec<Vec<String>> {
     const OCCASIONAL: [&str; 6] = [
         "queue_poll_errors",

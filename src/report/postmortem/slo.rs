@@ -16,7 +16,8 @@ pub const MIN_ERRORS: f64 = 3.0;
 /// Seconds the SLO must hold again before the timeline calls it a recovery.
 pub const RECOVERY_SUSTAIN_S: usize = 60;
 
-/// Per second: did it breach the SLO? Seconds without responses cannot breach.
+/// Per second: did it breach the SLO? A second without responses breaches
+/// only by failed status polls.
 pub fn breaches(series: &Timeseries) -> Vec<bool> {
     let empty = vec![f64::NAN; series.len()];
     let hold = series.column("hold_p99_s").unwrap_or(&empty);

@@ -211,7 +211,6 @@ fn breach_detail(series: &Timeseries, index: usize) -> String {
             ERROR_RATE_LIMIT * 100.0
         )
     } else {
-        let rate = cell("errors") / cell("responses");
         format!(
             "system error rate {:.1}% > {:.0}% of responses",
             rate * 100.0,
