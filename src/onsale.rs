@@ -52,6 +52,26 @@ pub fn run(
     streams: &Streams,
     journeys: bool,
 ) -> Result<OnsaleReport, RunCheckError> {
+    simulate(model, streams, journeys, false).map(|(report, _)| report)
+}
+
+/// The same run with every seat core journaling each accepted call: the
+/// report, and each show's core at the horizon with its journal. A service
+/// deploying the core could replay those journals into fresh cores and prove,
+/// by digest, that it reached the same state (tests/suite/core_replay.rs).
+pub fn run_recording_cores(
+    model: &OnsaleModel,
+    streams: &Streams,
+) -> Result<(OnsaleReport, Vec<seat_core::SeatCore>), RunCheckError> {
+    simulate(model, streams, false, true)
+}
+
+fn simulate(
+    model: &OnsaleModel,
+    streams: &Streams,
+    journeys: bool,
+    journal: bool,
+) -> Result<(OnsaleReport, Vec<seat_core::SeatCore>), RunCheckError> {
     let spec = &model.spec;
     let horizon = Time::OPENING + spec.horizon.span();
     let start = Time(spec.waiting_room.opens.0.0.min(0));
@@ -59,6 +79,9 @@ pub fn run(
     let faults = faults::windows(spec, streams, horizon);
     let mut world = world::World::new(spec, &model.venue, fans, faults, streams)
         .map_err(RunCheckError::Build)?;
+    if journal {
+        world.inventory.start_journals();
+    }
     let mut simulation = Simulation::new(start);
     world.start(start, simulation.scheduler());
     let limits = Limits {
@@ -68,11 +91,17 @@ pub fn run(
     simulation
         .run(&mut world, limits)
         .map_err(RunCheckError::Limit)?;
-    report::build(
+    let report = report::build(
         &world,
         simulation.now(),
         simulation.events_processed(),
         late_arrivals,
         journeys,
-    )
+    )?;
+    let cores = if journal {
+        world.inventory.into_cores()
+    } else {
+        Vec::new()
+    };
+    Ok((report, cores))
 }

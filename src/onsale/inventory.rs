@@ -63,6 +63,18 @@ impl Inventory {
         })
     }
 
+    /// Every show's core journals each accepted call from now on.
+    pub fn start_journals(&mut self) {
+        for core in &mut self.shows {
+            core.start_journal();
+        }
+    }
+
+    /// The shows' cores, journals included.
+    pub fn into_cores(self) -> Vec<SeatCore> {
+        self.shows
+    }
+
     /// The request a fan makes.
     pub fn request(
         &self,

@@ -3,6 +3,7 @@
 mod cli;
 mod components;
 mod contention;
+mod core_replay;
 mod determinism;
 mod export;
 mod failures;
