@@ -28,6 +28,10 @@ pub struct PriceChangeSpec {
     /// (expired holds, cancelled orders) then sell at the new price.
     #[serde(default)]
     pub after_sold_out: Option<String>,
+    /// Or: in each show, once this share of the level's own tickets is sold
+    /// or held (Oasis: the standing price rose after about 14k of 20k).
+    #[serde(default)]
+    pub after_share_sold: Option<f64>,
 }
 
 impl OnsaleSpec {
@@ -68,23 +72,30 @@ impl OnsaleSpec {
 
 impl PriceChangeSpec {
     fn validate(&self, field: &str) -> Result<(), Invalid> {
-        match (&self.at, &self.after_sold_out) {
-            (Some(at), None) => Invalid::check(
+        match (&self.at, &self.after_sold_out, self.after_share_sold) {
+            (Some(at), None, None) => Invalid::check(
                 at.0.0 >= 0,
                 format!("{field}.at"),
                 at,
                 "a duration ≥ 0 (after the opening)",
             ),
-            (None, Some(_)) => Ok(()),
-            (at, after) => Invalid::check(
+            (None, Some(_), None) => Ok(()),
+            (None, None, Some(share)) => Invalid::check(
+                share > 0.0 && share <= 1.0,
+                format!("{field}.after_share_sold"),
+                share,
+                "a share in (0, 1]",
+            ),
+            (at, after, share) => Invalid::check(
                 false,
                 field,
                 format!(
-                    "at = {}, after_sold_out = {}",
+                    "at = {}, after_sold_out = {}, after_share_sold = {}",
                     at.map_or("unset".to_owned(), |at| at.to_string()),
-                    after.as_deref().unwrap_or("unset")
+                    after.as_deref().unwrap_or("unset"),
+                    share.map_or("unset".to_owned(), |share| share.to_string())
                 ),
-                "exactly one of at = \"<duration after the opening>\" or after_sold_out = \"<price level>\"",
+                "exactly one of at = \"<duration after the opening>\", after_sold_out = \"<price level>\" or after_share_sold = <share>",
             ),
         }
     }

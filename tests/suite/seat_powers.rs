@@ -108,6 +108,7 @@ fn a_price_change_applies_only_from_its_time_on() {
             price_minor: 20_000,
             at: Some(secs(at_s)),
             after_sold_out: None,
+            after_share_sold: None,
         });
         model
     };
@@ -166,20 +167,21 @@ fn bad_seat_power_keys_name_the_field() {
             vec!["bots.cancel_after", "a duration ≥ 0"],
         ),
         (
-            base.replace(
-                "after_sold_out = \"standing-1\"",
-                "after_sold_out = \"standing-9\"",
-            ),
+            base.replace("after_share_sold = 0.7", "after_sold_out = \"standing-9\""),
             vec![
                 "sale.price_change[0].after_sold_out",
                 "standing-9",
-                "standing-1",
+                "standing",
             ],
         ),
         (
+            base.replace("after_share_sold = 0.7", "after_share_sold = 1.5"),
+            vec!["sale.price_change[0].after_share_sold", "1.5", "(0, 1]"],
+        ),
+        (
             base.replace(
-                "after_sold_out = \"standing-1\"",
-                "after_sold_out = \"standing-1\"\nat = \"1h\"",
+                "after_share_sold = 0.7",
+                "after_share_sold = 0.7\nat = \"1h\"",
             ),
             vec!["sale.price_change[0]", "exactly one of"],
         ),

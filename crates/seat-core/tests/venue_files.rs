@@ -39,7 +39,26 @@ fn shipped_venue_files_build_at_their_stated_size() {
         );
     }
     let files = std::fs::read_dir(venues_dir()).unwrap().count();
-    assert_eq!(files, FILES.len(), "every venue file is checked here");
+    assert_eq!(files, FILES.len() + 1, "every venue file is checked here");
+}
+
+/// The Oasis variant: the stadium preset with its pitch as one standing tier
+/// of 20k at one price level (the operator changes the price, not the tier).
+#[test]
+fn the_one_pitch_stadium_is_the_preset_with_a_single_standing_tier() {
+    let spec = parse("stadium-80k-one-pitch.toml");
+    let venue = Venue::build(&spec).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(venue.capacity(), 80_000);
+    let preset = VenuePreset::Stadium.spec();
+    assert_eq!(spec.sections, preset.sections, "the seats are the preset's");
+    assert_eq!(spec.general_admission.len(), 1);
+    let tiers = &spec.general_admission[0].tiers;
+    assert_eq!((tiers.len(), tiers[0].capacity), (1, 20_000));
+    assert_eq!(
+        spec.price_levels.len() + 1,
+        preset.price_levels.len(),
+        "one standing level instead of two"
+    );
 }
 
 #[test]

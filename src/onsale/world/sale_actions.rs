@@ -17,12 +17,15 @@ use crate::onsale::incidents::Incident;
 use crate::onsale::inventory::Inventory;
 
 /// When a price change happens.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 enum Trigger {
     /// At this time, in every show.
     At(Time),
     /// In each show, once no ticket of this level is free.
     AfterSoldOut(PriceLevelId),
+    /// In each show, once at most this many of the changed level's tickets
+    /// are free (the share sold of what the show started with).
+    AfterShareSold(Vec<u64>),
 }
 
 /// One `[[sale.price_change]]`, its level resolved.
@@ -81,13 +84,22 @@ impl SaleActions {
         };
         let mut changes = Vec::new();
         for change in &spec.sale.price_changes {
-            let trigger = match (&change.at, &change.after_sold_out) {
-                (Some(at), _) => Trigger::At(Time::OPENING + at.span()),
-                (None, Some(name)) => Trigger::AfterSoldOut(level(name)?),
-                (None, None) => return Err("price change without a trigger".to_owned()),
+            let changed = level(&change.level)?;
+            let trigger = match (&change.at, &change.after_sold_out, change.after_share_sold) {
+                (Some(at), _, _) => Trigger::At(Time::OPENING + at.span()),
+                (None, Some(name), _) => Trigger::AfterSoldOut(level(name)?),
+                (None, None, Some(share)) => Trigger::AfterShareSold(
+                    (0..inventory.shows())
+                        .map(|show| {
+                            let tickets = inventory.level_free(show, changed) as f64;
+                            (tickets * (1.0 - share)).floor() as u64
+                        })
+                        .collect(),
+                ),
+                (None, None, None) => return Err("price change without a trigger".to_owned()),
             };
             changes.push(PriceChange {
-                level: level(&change.level)?,
+                level: changed,
                 price_minor: change.price_minor,
                 trigger,
                 applied: vec![false; shows],
@@ -125,7 +137,7 @@ impl SaleActions {
         let mut timers: Vec<(Time, Event)> = (self.changes.iter().enumerate())
             .filter_map(|(index, change)| match change.trigger {
                 Trigger::At(at) => Some((at, Event::PriceChanges(index as u16))),
-                Trigger::AfterSoldOut(_) => None,
+                Trigger::AfterSoldOut(_) | Trigger::AfterShareSold(_) => None,
             })
             .collect();
         if let Some(cancel) = &self.bot_cancel {
@@ -146,10 +158,17 @@ impl World {
     ) {
         for index in 0..self.sale_actions.changes.len() {
             let change = &self.sale_actions.changes[index];
-            if let Trigger::AfterSoldOut(watched) = change.trigger
-                && !change.applied[usize::from(show)]
-                && self.inventory.level_free(show, watched) == 0
-            {
+            if change.applied[usize::from(show)] {
+                continue;
+            }
+            let due = match &change.trigger {
+                Trigger::AfterSoldOut(watched) => self.inventory.level_free(show, *watched) == 0,
+                Trigger::AfterShareSold(free_at_most) => {
+                    self.inventory.level_free(show, change.level) <= free_at_most[usize::from(show)]
+                }
+                Trigger::At(_) => false,
+            };
+            if due {
                 self.apply_price_change(now, index, show);
             }
         }
