@@ -122,17 +122,18 @@ fn scale_waiting_room_and_cdn(spec: &mut OnsaleSpec, factor: f64, notes: &mut Ve
         visitors.count = count(visitors.count as f64 * factor);
     }
     if let Some(check) = &mut spec.access_check {
-        let before = check.workers;
-        check.workers = scale_total(before, factor);
-        check.queue = at_least_one(check.queue, f64::from(check.workers) / f64::from(before));
-        note_pool(
-            "access_check.workers",
-            u64::from(before),
-            u64::from(check.workers),
-            factor,
-            notes,
-        );
+        let achieved = scale_single_pool("access_check.workers", &mut check.workers, factor, notes);
+        check.queue = at_least_one(check.queue, achieved);
     }
+}
+
+/// One pool of workers scaled in place (see [`scale_pool`]), noted when it
+/// misses `factor`; returns the factor it got.
+fn scale_single_pool(name: &str, workers: &mut u32, factor: f64, notes: &mut Vec<String>) -> f64 {
+    let before = *workers;
+    *workers = scale_total(before, factor);
+    note_pool(name, u64::from(before), u64::from(*workers), factor, notes);
+    f64::from(*workers) / f64::from(before)
 }
 
 /// `units` × `per_unit` scaled by `factor`: fewer units first, then fewer per
@@ -214,12 +215,9 @@ fn scale_app(spec: &mut OnsaleSpec, factor: f64, notes: &mut Vec<String>) -> f64
 
 fn scale_database(spec: &mut OnsaleSpec, factor: f64, notes: &mut Vec<String>) {
     let database = &mut spec.database;
-    let before = database.connections;
-    database.connections = scale_total(before, factor);
-    note_pool(
+    scale_single_pool(
         "database.connections",
-        u64::from(before),
-        u64::from(database.connections),
+        &mut database.connections,
         factor,
         notes,
     );

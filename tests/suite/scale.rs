@@ -88,6 +88,12 @@ fn median_of_five(model: &OnsaleModel) -> OnsaleReport {
     first
 }
 
+/// Metric `key` of the scaled run within 25% of the full run's.
+fn relative(key: &str, whole: &OnsaleReport, scaled: &OnsaleReport, context: &str) {
+    let full = metric(whole, key);
+    within(key, full, metric(scaled, key), 0.25 * full, context);
+}
+
 /// The end of the first second in which `share` of the inventory had been sold.
 fn time_sold(report: &OnsaleReport, share: f64) -> f64 {
     let target = share * metric(report, "capacity");
@@ -127,14 +133,7 @@ fn compare(file: &str, error_scales: &[f64]) {
             };
             within(what, at, scaled_at, 0.25 * at, &context);
         }
-        let p99 = metric(&whole, "latency_hold_p99_s");
-        within(
-            "latency_hold_p99_s",
-            p99,
-            metric(&scaled, "latency_hold_p99_s"),
-            0.25 * p99,
-            &context,
-        );
+        relative("latency_hold_p99_s", &whole, &scaled, &context);
         if error_scales.contains(&factor) {
             share_within("error_rate", &whole, &scaled, &context);
             share_within("errors_seat_taken", &whole, &scaled, &context);
@@ -159,14 +158,7 @@ fn compare(file: &str, error_scales: &[f64]) {
             0.10 * tickets,
             &context,
         );
-        let queue = metric(&whole, "time_in_queue_mean_s");
-        within(
-            "time_in_queue_mean_s",
-            queue,
-            metric(&scaled, "time_in_queue_mean_s"),
-            0.25 * queue,
-            &context,
-        );
+        relative("time_in_queue_mean_s", &whole, &scaled, &context);
     }
 }
 
