@@ -130,10 +130,11 @@ fn scale_waiting_room_and_cdn(spec: &mut OnsaleSpec, factor: f64, notes: &mut Ve
 /// One pool of workers scaled in place (see [`scale_pool`]), noted when it
 /// misses `factor`; returns the factor it got.
 fn scale_single_pool(name: &str, workers: &mut u32, factor: f64, notes: &mut Vec<String>) -> f64 {
-    let before = *workers;
-    *workers = scale_total(before, factor);
-    note_pool(name, u64::from(before), u64::from(*workers), factor, notes);
-    f64::from(*workers) / f64::from(before)
+    // As one unit of `workers`, which may become several when scaling up.
+    let mut units = 1;
+    let achieved = scale_units(name, &mut units, workers, factor, notes);
+    *workers = units.saturating_mul(*workers);
+    achieved
 }
 
 /// `units` × `per_unit` scaled by `factor`: fewer units first, then fewer per
@@ -148,13 +149,6 @@ fn scale_pool(units: u32, per_unit: u32, factor: f64) -> (u32, u32) {
     let new_units = (f64::from(units) * factor).round().clamp(1.0, total) as u32;
     let new_per_unit = (total / f64::from(new_units)).round().max(1.0) as u32;
     (new_units, new_per_unit)
-}
-
-/// A single pool of `before` workers scaled by `factor`, with the floor of
-/// [`scale_pool`].
-fn scale_total(before: u32, factor: f64) -> u32 {
-    let (units, per_unit) = scale_pool(1, before, factor);
-    units.saturating_mul(per_unit)
 }
 
 /// Notes a pool whose size missed `factor` by more than 10%: rounding to whole
@@ -182,21 +176,34 @@ fn note_pool(name: &str, before: u64, after: u64, factor: f64, notes: &mut Vec<S
     ));
 }
 
+/// A pool of `units` × `per_unit` scaled in place (see [`scale_pool`]),
+/// noted when it misses `factor`; returns the factor the whole pool got.
+fn scale_units(
+    name: &str,
+    units: &mut u32,
+    per_unit: &mut u32,
+    factor: f64,
+    notes: &mut Vec<String>,
+) -> f64 {
+    let before = u64::from(*units) * u64::from(*per_unit);
+    (*units, *per_unit) = scale_pool(*units, *per_unit, factor);
+    let after = u64::from(*units) * u64::from(*per_unit);
+    note_pool(name, before, after, factor, notes);
+    after as f64 / before as f64
+}
+
 /// Scales the app pool and its queue; returns the servers' factor.
 fn scale_app(spec: &mut OnsaleSpec, factor: f64, notes: &mut Vec<String>) -> f64 {
     let app = &mut spec.app;
-    let before = u64::from(app.servers) * u64::from(app.workers);
-    let (servers, workers) = scale_pool(app.servers, app.workers, factor);
-    let server_factor = f64::from(servers) / f64::from(app.servers);
-    (app.servers, app.workers) = (servers, workers);
-    note_pool(
+    let servers_before = app.servers;
+    let pool_factor = scale_units(
         "app workers (servers × workers)",
-        before,
-        u64::from(servers) * u64::from(workers),
+        &mut app.servers,
+        &mut app.workers,
         factor,
         notes,
     );
-    let pool_factor = (u64::from(servers) * u64::from(workers)) as f64 / before as f64;
+    let server_factor = f64::from(app.servers) / f64::from(servers_before);
     app.queue = at_least_one(app.queue, pool_factor);
     if let Some(limit) = app
         .shed
@@ -221,14 +228,10 @@ fn scale_database(spec: &mut OnsaleSpec, factor: f64, notes: &mut Vec<String>) {
         factor,
         notes,
     );
-    let replica_before = u64::from(database.replicas) * u64::from(database.replica_connections);
-    let (replicas, connections) =
-        scale_pool(database.replicas, database.replica_connections, factor);
-    (database.replicas, database.replica_connections) = (replicas, connections);
-    note_pool(
+    scale_units(
         "database replica connections (replicas × replica_connections)",
-        replica_before,
-        u64::from(replicas) * u64::from(connections),
+        &mut database.replicas,
+        &mut database.replica_connections,
         factor,
         notes,
     );

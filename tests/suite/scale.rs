@@ -63,10 +63,19 @@ fn share_within(kind: &str, full: &OnsaleReport, scaled: &OnsaleReport, context:
     );
 }
 
-/// Each metric's median over five seeds.
+/// The time 95% of the inventory was sold, as a metric of each run (see
+/// [`time_sold`]), so the medians cover it too.
+const SOLD_95: &str = "sold_95_s";
+
+/// Each metric's median over five seeds, [`SOLD_95`] included.
 fn median_of_five(model: &OnsaleModel) -> OnsaleReport {
     let mut reports = (SEED..SEED + 5)
-        .map(|seed| run(model, seed))
+        .map(|seed| {
+            let mut report = run(model, seed);
+            let sold = time_sold(&report, 0.95);
+            report.metrics.insert(SOLD_95.to_owned(), sold);
+            report
+        })
         .collect::<Vec<_>>();
     let keys = reports[0].metrics.keys().cloned().collect::<Vec<_>>();
     let medians = keys
@@ -123,13 +132,11 @@ fn compare(file: &str, error_scales: &[f64]) {
             let (what, at, scaled_at) = if factor >= 0.1 {
                 ("first_sold_out_s", sold_out(&whole), sold_out(&scaled))
             } else {
-                let at_95 = |model: &OnsaleModel, seed| time_sold(&run(model, seed), 0.95);
-                let scaled_model = model.scaled(factor).model;
-                let mut times = (SEED..SEED + 5)
-                    .map(|seed| at_95(&scaled_model, seed))
-                    .collect::<Vec<_>>();
-                times.sort_by(f64::total_cmp);
-                ("95% sold at (s)", time_sold(&whole, 0.95), times[2])
+                (
+                    "95% sold at (s)",
+                    time_sold(&whole, 0.95),
+                    metric(&scaled, SOLD_95),
+                )
             };
             within(what, at, scaled_at, 0.25 * at, &context);
         }
