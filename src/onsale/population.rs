@@ -4,7 +4,7 @@
 use rand::RngExt;
 use rand_distr::{Binomial, Distribution, Exp1};
 
-use super::fan::{Fan, NOT_ADMITTED, Outcome, Step};
+use super::fan::{Fan, Traits};
 use crate::engine::{Rng, Span, Streams, Time};
 use crate::model::OnsaleSpec;
 
@@ -101,31 +101,16 @@ fn new_fan(spec: &OnsaleSpec, arrived: Time, is_bot: bool, rng: &mut Rng) -> Fan
         _ => u64::MAX,
     };
     let show = rng.random_range(0..spec.sale.shows) as u16;
-    Fan {
-        arrived,
-        queued: NOT_ADMITTED,
-        admitted: NOT_ADMITTED,
-        admission_rank: u32::MAX,
-        hold: None,
-        sequence: 0,
-        max_price_minor,
-        errors: 0,
-        last_delay: Span::ZERO,
-        show,
-        tickets: tickets.min(255) as u8,
-        bought: 0,
-        sessions: sessions.min(255) as u8,
-        payment_attempts: 0,
-        hold_attempt: 0,
-        step: Step::EventPage,
-        outcome: Outcome::Active,
-        pending: false,
-        waiting: false,
+    let traits = Traits {
         is_bot,
         wants_general_admission: rng.random::<f64>() < demand.general_admission_share,
         uses_seat_map: !is_bot && rng.random::<f64>() < demand.seat_map_share,
-        accepts_split: false,
-    }
+    };
+    let mut fan = Fan::new(arrived, show, traits);
+    fan.max_price_minor = max_price_minor;
+    fan.tickets = tickets.min(255) as u8;
+    fan.sessions = sessions.min(255) as u8;
+    fan
 }
 
 #[cfg(test)]
@@ -168,7 +153,7 @@ mod tests {
         let spec = spec(|_| {});
         let (fans, late) = generate(&spec, &Streams::new(SEED, 0), far());
         assert_eq!(late, 0);
-        let humans = fans.iter().filter(|fan| !fan.is_bot).count();
+        let humans = fans.iter().filter(|fan| !fan.is_bot()).count();
         let bots = fans.len() - humans;
         within_3_sigma("humans", humans, 20_000, spec.demand.show_up);
         // Bots are set from the humans: share / (1 − share) of them, rounded.
@@ -190,7 +175,7 @@ mod tests {
         );
         let humans: Vec<f64> = fans
             .iter()
-            .filter(|fan| !fan.is_bot)
+            .filter(|fan| !fan.is_bot())
             .map(|fan| fan.arrived.as_secs_f64())
             .collect();
         let n = humans.len();
@@ -230,20 +215,20 @@ mod tests {
         let opens = Time::OPENING - Span::from_secs(1800);
         assert!(
             fans.iter()
-                .filter(|f| f.is_bot)
+                .filter(|f| f.is_bot())
                 .all(|f| f.arrived >= opens && f.arrived < Time::OPENING)
         );
         let spec_without = spec(|s| s.waiting_room.opens = crate::model::Duration(Span::ZERO));
         let (fans, _) = generate(&spec_without, &Streams::new(SEED, 0), far());
         assert!(
             fans.iter()
-                .filter(|f| f.is_bot)
+                .filter(|f| f.is_bot())
                 .all(|f| f.arrived == Time::OPENING)
         );
         // Without a pre-queue its share folds into the tail (draw ≥ pre share, not spike).
         assert!(
             fans.iter()
-                .filter(|f| !f.is_bot)
+                .filter(|f| !f.is_bot())
                 .all(|f| f.arrived >= Time::OPENING)
         );
     }
@@ -265,7 +250,7 @@ mod tests {
     fn fans_draw_tickets_and_sessions_from_their_weights_and_bots_max_out() {
         let spec = spec(|s| s.sale.shows = 3);
         let (fans, _) = generate(&spec, &Streams::new(SEED, 0), far());
-        let humans: Vec<&Fan> = fans.iter().filter(|fan| !fan.is_bot).collect();
+        let humans: Vec<&Fan> = fans.iter().filter(|fan| !fan.is_bot()).collect();
         let n = humans.len();
         let total: f64 = spec.demand.tickets.iter().sum();
         for (index, weight) in spec.demand.tickets.iter().enumerate() {
@@ -295,7 +280,7 @@ mod tests {
         }
         within_3_sigma(
             "fans using the seat map",
-            humans.iter().filter(|fan| fan.uses_seat_map).count(),
+            humans.iter().filter(|fan| fan.uses_seat_map()).count(),
             n,
             spec.demand.seat_map_share,
         );
@@ -307,10 +292,10 @@ mod tests {
                 1.0 / 3.0,
             );
         }
-        for bot in fans.iter().filter(|fan| fan.is_bot) {
+        for bot in fans.iter().filter(|fan| fan.is_bot()) {
             assert_eq!(u32::from(bot.tickets), spec.sale.order_limit);
             assert_eq!(u32::from(bot.sessions), spec.bots.sessions);
-            assert!(!bot.uses_seat_map);
+            assert!(!bot.uses_seat_map());
         }
     }
 

@@ -143,7 +143,7 @@ fn sales(world: &World, put: &mut impl FnMut(&str, f64)) {
     let bot_tickets: u64 = world
         .fans
         .iter()
-        .filter(|fan| fan.is_bot)
+        .filter(|fan| fan.is_bot())
         .map(|fan| u64::from(fan.bought))
         .sum();
     put(
@@ -158,7 +158,7 @@ fn sales(world: &World, put: &mut impl FnMut(&str, f64)) {
 
 fn outcomes(fans: &[Fan], late_arrivals: u64, put: &mut impl FnMut(&str, f64)) {
     for (prefix, bots) in [("fans", false), ("bots", true)] {
-        let group = || fans.iter().filter(move |fan| fan.is_bot == bots);
+        let group = || fans.iter().filter(move |fan| fan.is_bot() == bots);
         put(&format!("{prefix}_arrived"), group().count() as f64);
         put(
             &format!("{prefix}_admitted"),
@@ -222,7 +222,7 @@ fn errors_and_latency(world: &World, put: &mut impl FnMut(&str, f64)) {
 fn fairness(fans: &[Fan], put: &mut impl FnMut(&str, f64)) {
     let admitted: Vec<&Fan> = fans
         .iter()
-        .filter(|fan| !fan.is_bot && fan.admitted != NOT_ADMITTED)
+        .filter(|fan| !fan.is_bot() && fan.admitted != NOT_ADMITTED)
         .collect();
     let ranks: Vec<f64> = admitted
         .iter()
@@ -261,7 +261,7 @@ fn journey_row((index, fan): (usize, &Fan)) -> JourneyRow {
     let admitted = fan.admitted != NOT_ADMITTED;
     JourneyRow {
         fan: index as u32,
-        bot: fan.is_bot,
+        bot: fan.is_bot(),
         arrived_s: fan.arrived.as_secs_f64(),
         queued_s: (fan.queued != NOT_ADMITTED).then(|| fan.queued.as_secs_f64()),
         admitted_s: admitted.then(|| fan.admitted.as_secs_f64()),

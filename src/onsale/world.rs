@@ -174,7 +174,7 @@ impl World {
         let still_waiting_s: f64 = self
             .fans
             .iter()
-            .filter(|fan| fan.waiting)
+            .filter(|fan| fan.waiting())
             .map(|fan| self.horizon.since(fan.queued).as_secs_f64())
             .sum();
         put("waiting_room_fans_joined", joined as f64);

@@ -161,7 +161,7 @@ impl World {
         let Some(extension) = self.checkout.extend_hold else {
             return;
         };
-        let Some((show, hold)) = self.fans[fan as usize].hold else {
+        let Some((show, hold)) = self.fans[fan as usize].hold() else {
             return;
         };
         let customer = self.hold_claim(fan).map(|claim| claim.customer);

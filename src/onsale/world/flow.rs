@@ -41,7 +41,7 @@ impl World {
     ) {
         let record = &mut self.fans[fan as usize];
         record.sequence = record.sequence.wrapping_add(1);
-        record.pending = true;
+        record.set_pending(true);
         let request = Request {
             fan,
             sequence: record.sequence,
@@ -250,8 +250,8 @@ impl World {
     /// True if the fan still waits for this request; otherwise the work was wasted.
     pub(super) fn deliverable(&mut self, now: Time, request: &Request) -> bool {
         let fan = &mut self.fans[request.fan as usize];
-        if fan.pending && fan.sequence == request.sequence && !fan.is_done() {
-            fan.pending = false;
+        if fan.pending() && fan.sequence == request.sequence && !fan.is_done() {
+            fan.set_pending(false);
             self.metrics
                 .on_response(request.endpoint, now.since(request.issued));
             true
@@ -268,8 +268,8 @@ impl World {
         scheduler: &mut Scheduler<Event>,
     ) {
         let fan = &self.fans[request.fan as usize];
-        if fan.pending && fan.sequence == request.sequence && !fan.is_done() {
-            self.fans[request.fan as usize].pending = false;
+        if fan.pending() && fan.sequence == request.sequence && !fan.is_done() {
+            self.fans[request.fan as usize].set_pending(false);
             self.metrics
                 .on_response(request.endpoint, now.since(request.issued));
             self.fail(now, request, ErrorKind::Timeout, scheduler);
@@ -298,7 +298,7 @@ impl World {
         scheduler: &mut Scheduler<Event>,
     ) {
         let AccessCheckEvent::Checked(request) = event;
-        let is_bot = self.fans[request.fan as usize].is_bot;
+        let is_bot = self.fans[request.fan as usize].is_bot();
         let check = self
             .access_check
             .as_mut()

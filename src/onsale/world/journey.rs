@@ -78,11 +78,11 @@ impl World {
             return self.admit(now.max(Time::OPENING), fan, scheduler);
         }
         let record = &mut self.fans[fan as usize];
-        record.waiting = true;
+        record.set_waiting(true);
         record.queued = now;
         self.room.join(now, fan, record.sessions);
         self.room.fan_joined();
-        if !record.is_bot {
+        if !record.is_bot() {
             let behaviour = &mut self.behaviour;
             let patience = behaviour.patience.sample(&mut behaviour.patience_rng);
             scheduler.after(patience, Event::FanLosesPatience(fan));
@@ -100,10 +100,10 @@ impl World {
     /// an admission that reaches them later is wasted.
     fn leave_queue(&mut self, now: Time, fan: u32) -> bool {
         let record = &mut self.fans[fan as usize];
-        if !record.waiting {
+        if !record.waiting() {
             return false;
         }
-        record.waiting = false;
+        record.set_waiting(false);
         self.room.fan_left(now, record.queued);
         true
     }
@@ -174,7 +174,7 @@ impl World {
     /// Admitted (and past any access check): the seat map, or best-available after thinking.
     fn start_shopping(&mut self, at: Time, fan: u32, scheduler: &mut Scheduler<Event>) {
         let record = &mut self.fans[fan as usize];
-        if record.uses_seat_map {
+        if record.uses_seat_map() {
             record.step = Step::SeatMap;
             self.schedule_act(at, fan, Span::ZERO, scheduler);
         } else {
@@ -187,7 +187,7 @@ impl World {
     /// Think time before `step`; bots act at their request interval.
     fn think(&mut self, fan: u32, step: Step) -> Span {
         let behaviour = &mut self.behaviour;
-        if self.fans[fan as usize].is_bot {
+        if self.fans[fan as usize].is_bot() {
             return behaviour.bot_interval;
         }
         match step {
@@ -212,7 +212,7 @@ impl World {
         scheduler: &mut Scheduler<Event>,
     ) {
         let record = &self.fans[fan as usize];
-        if record.is_done() || record.sequence != sequence || record.pending {
+        if record.is_done() || record.sequence != sequence || record.pending() {
             return;
         }
         let shopping = matches!(
@@ -222,7 +222,7 @@ impl World {
         if shopping
             && !self.room.is_bypassed()
             && now > record.admitted + self.token_ttl
-            && !record.is_bot
+            && !record.is_bot()
         {
             return self.finish(now, fan, Outcome::TokenExpired);
         }
@@ -246,8 +246,8 @@ impl World {
         let record = &self.fans[fan as usize];
         let request = self.inventory.request(
             record.tickets,
-            record.wants_general_admission,
-            record.accepts_split,
+            record.wants_general_admission(),
+            record.accepts_split(),
             record.max_price_minor,
         );
         let show = record.show;
@@ -286,8 +286,8 @@ impl World {
             _ => {
                 let hold_request = self.inventory.request(
                     record.tickets,
-                    record.wants_general_admission,
-                    record.accepts_split,
+                    record.wants_general_admission(),
+                    record.accepts_split(),
                     record.max_price_minor,
                 );
                 let hold_request = self.claimed(fan, hold_request);
@@ -324,10 +324,10 @@ impl World {
     ) {
         self.note_success();
         let record = &mut self.fans[fan as usize];
-        record.hold = Some((record.show, hold.id.0));
+        record.set_hold(Some(hold.id.0));
         record.step = Step::Payment;
         let behaviour = &mut self.behaviour;
-        if !record.is_bot && behaviour.rng.random::<f64>() < behaviour.abandon_cart {
+        if !record.is_bot() && behaviour.rng.random::<f64>() < behaviour.abandon_cart {
             return self.finish(now, fan, Outcome::AbandonedCart);
         }
         let think = self.think(fan, Step::Payment);
@@ -357,7 +357,7 @@ impl World {
                 }
             }
             Refusal::NoAdjacentSeats => {
-                self.fans[fan as usize].accepts_split = true;
+                self.fans[fan as usize].set_accepts_split(true);
                 self.fans[fan as usize].step = Step::HoldBest;
                 self.fail(now, request, ErrorKind::NoTickets, scheduler);
             }
@@ -417,7 +417,7 @@ impl World {
         request: Request,
         scheduler: &mut Scheduler<Event>,
     ) {
-        let Some((show, hold)) = self.fans[request.fan as usize].hold else {
+        let Some((show, hold)) = self.fans[request.fan as usize].hold() else {
             return;
         };
         let result = self.confirm_hold(now, request.fan, show, hold);
@@ -425,7 +425,7 @@ impl World {
             self.on_sale_confirmed(now, request.fan, show, order);
             let record = &mut self.fans[request.fan as usize];
             record.bought = order.tickets as u8;
-            record.hold = None;
+            record.set_hold(None);
             self.metrics.last_sale = Some(now);
             if self.metrics.first_sold_out.is_some() {
                 self.metrics.tickets_after_first_sold_out += u64::from(order.tickets);
@@ -438,7 +438,7 @@ impl World {
             Ok(_) => self.finish(now, request.fan, Outcome::Bought),
             Err(Refusal::HoldExpired(_)) if delivered => {
                 let record = &mut self.fans[request.fan as usize];
-                record.hold = None;
+                record.set_hold(None);
                 record.step = Step::HoldBest;
                 record.payment_attempts = 0;
                 self.fail(now, request, ErrorKind::HoldExpired, scheduler);
@@ -458,9 +458,9 @@ impl World {
         self.metrics.on_error(kind);
         let fan = request.fan;
         let record = &mut self.fans[fan as usize];
-        record.pending = false;
+        record.set_pending(false);
         record.errors = record.errors.saturating_add(1);
-        let is_bot = record.is_bot;
+        let is_bot = record.is_bot();
         let (errors, last_delay) = (record.errors, record.last_delay);
         let over_budget = !is_bot
             && self
@@ -525,7 +525,7 @@ impl World {
         self.leave_queue(now, fan);
         let record = &mut self.fans[fan as usize];
         record.outcome = outcome;
-        record.pending = false;
+        record.set_pending(false);
         if record.admitted != crate::onsale::fan::NOT_ADMITTED {
             self.room.shopper_left();
         }
@@ -551,7 +551,7 @@ impl World {
         self.sold_out_announced = true;
         self.crowd.sold_out();
         for fan in self.room.clear() {
-            if self.fans[fan as usize].waiting {
+            if self.fans[fan as usize].waiting() {
                 self.finish(now, fan, Outcome::LeftSoldOut);
             }
         }

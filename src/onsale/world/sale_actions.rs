@@ -222,7 +222,7 @@ impl World {
         if let Some(cancel) = self.sale_actions.bot_cancel.as_mut() {
             if cancel.done.is_some() {
                 cancel.tickets_sold_after += u64::from(order.tickets);
-            } else if record.is_bot {
+            } else if record.is_bot() {
                 cancel.orders.push((fan, show, order.id.0));
             }
         }
@@ -247,7 +247,7 @@ impl World {
         };
         let queued_cheap =
             standing.cheap_until[usize::from(show)].is_some_and(|until| joined < until);
-        if !record.is_bot && queued_cheap {
+        if !record.is_bot() && queued_cheap {
             standing.fans_paid_more += 1;
         }
     }
