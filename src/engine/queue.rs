@@ -103,7 +103,8 @@ impl<E> EventQueue<E> {
             run: Vec::new(),
             far: BTreeMap::new(),
             far_len: 0,
-            current: 0,
+            // The opening's bucket: events near it go straight to the heap.
+            current: ordered(Time(0)) >> BUCKET_SHIFT,
             next_sequence: 1,
         }
     }
