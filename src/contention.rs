@@ -24,7 +24,9 @@ use rand::RngExt;
 use rand_distr::Normal;
 use serde::Serialize;
 
-use crate::engine::{Limits, Model, Rng, Scheduler, Simulation, Span, StopError, Streams, Time};
+use crate::engine::{
+    Compact, Limits, Model, Rng, Scheduler, Simulation, Span, StopError, Streams, Time,
+};
 use crate::model::ContentionSpec;
 
 /// Events of the contention model: messages reaching their destination.
@@ -220,6 +222,9 @@ impl ContentionWorld {
         scheduler.after(leg + backoff, ContentionEvent::ReadArrives { client });
     }
 }
+
+/// Network, service and contention events are small: none waits packed.
+impl Compact for ContentionEvent {}
 
 impl Model for ContentionWorld {
     type Event = ContentionEvent;

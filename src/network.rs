@@ -8,7 +8,9 @@ mod timeseries;
 use rand::RngExt;
 use serde::Serialize;
 
-use crate::engine::{Limits, Model, Rng, Scheduler, Simulation, Stop, StopError, Streams, Time};
+use crate::engine::{
+    Compact, Limits, Model, Rng, Scheduler, Simulation, Stop, StopError, Streams, Time,
+};
 use crate::model::NetworkSpec;
 use crate::queueing::{Admission, Routing, Station, StationReport};
 use crate::sampler::Sampler;
@@ -230,6 +232,9 @@ impl Network {
         }
     }
 }
+
+/// Network, service and contention events are small: none waits packed.
+impl Compact for NetworkEvent {}
 
 impl Model for Network {
     type Event = NetworkEvent;

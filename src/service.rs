@@ -16,7 +16,9 @@ use rand::RngExt;
 use rand_distr::Exp1;
 use serde::Serialize;
 
-use crate::engine::{Limits, Model, Rng, Scheduler, Simulation, Span, StopError, Streams, Time};
+use crate::engine::{
+    Compact, Limits, Model, Rng, Scheduler, Simulation, Span, StopError, Streams, Time,
+};
 use crate::metastability::{Recovery, Reference, all_recovered, assess, slowest_recovery_s};
 use crate::model::ServiceSpec;
 use crate::resilience::RetryBudget;
@@ -347,6 +349,9 @@ impl ServiceWorld {
         scheduler.after(Span::from_secs(1), ServiceEvent::Tick);
     }
 }
+
+/// Network, service and contention events are small: none waits packed.
+impl Compact for ServiceEvent {}
 
 impl Model for ServiceWorld {
     type Event = ServiceEvent;

@@ -1,14 +1,14 @@
 //! The run loop: pop the earliest event, advance the clock, hand the event to the
 //! model. Every loop has a limit: the horizon and a maximum number of events.
 
-use super::queue::EventQueue;
+use super::queue::{Compact, EventQueue};
 use super::time::{Span, Time};
 
 /// A simulated system. `Event` is the model's closed event enum; `dispatch` is
 /// the one place that matches on it.
 pub trait Model {
     /// The model's events: present-tense facts such as `CustomerArrives`.
-    type Event;
+    type Event: Compact;
 
     /// Handles one event at virtual time `now`; schedules follow-ups on `scheduler`.
     fn dispatch(&mut self, now: Time, event: Self::Event, scheduler: &mut Scheduler<Self::Event>);
@@ -20,7 +20,7 @@ pub struct Scheduler<E> {
     queue: EventQueue<E>,
 }
 
-impl<E> Scheduler<E> {
+impl<E: Compact> Scheduler<E> {
     /// The current virtual time.
     #[inline]
     pub fn now(&self) -> Time {
@@ -98,13 +98,13 @@ pub struct Simulation<E> {
     events_processed: u64,
 }
 
-impl<E> Default for Simulation<E> {
+impl<E: Compact> Default for Simulation<E> {
     fn default() -> Self {
         Self::new(Time::OPENING)
     }
 }
 
-impl<E> Simulation<E> {
+impl<E: Compact> Simulation<E> {
     /// A simulation whose clock starts at `start` (before the opening, if a
     /// model has a pre-queue).
     pub fn new(start: Time) -> Self {
@@ -178,6 +178,8 @@ mod tests {
     struct Metronome {
         ticks: Vec<Time>,
     }
+
+    impl Compact for () {}
 
     impl Model for Metronome {
         type Event = ();
