@@ -643,10 +643,10 @@ impl OnsaleSpec {
         )?;
         if let Some([low, high]) = demand.max_price_minor {
             Invalid::check(
-                low <= high,
+                low <= high && high < u64::from(u32::MAX),
                 "demand.max_price_minor",
                 format!("[{low}, {high}]"),
-                "[min, max] with min ≤ max",
+                format!("[min, max] with min ≤ max < {}", u32::MAX),
             )?;
         }
         demand.patience.validate("demand.patience")?;

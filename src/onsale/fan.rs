@@ -21,6 +21,19 @@ pub enum Step {
     AccessCode,
 }
 
+impl Step {
+    /// Every step, in declaration order (`Step::X as usize` indexes it).
+    pub const ALL: [Step; 7] = [
+        Step::EventPage,
+        Step::SeatMap,
+        Step::HoldPicked,
+        Step::HoldBest,
+        Step::Payment,
+        Step::Confirm,
+        Step::AccessCode,
+    ];
+}
+
 /// How a fan's on-sale ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Outcome {
@@ -104,8 +117,9 @@ pub struct Fan {
     hold_id: u64,
     /// Increments with every request; see [`super::event::Request::sequence`].
     pub sequence: u32,
-    /// Highest price per ticket they pay, in minor units (u64::MAX: any).
-    pub max_price_minor: u64,
+    /// Highest price per ticket they pay, in minor units (u32::MAX: any;
+    /// `demand.max_price_minor` is validated below it).
+    pub max_price_minor: u32,
     /// Errors so far.
     pub errors: u16,
     /// The last retry delay (decorrelated jitter grows from it).
@@ -123,10 +137,8 @@ pub struct Fan {
     /// Hold attempts so far: with idempotency keys, the key of the current
     /// attempt (its retries reuse it; a new attempt takes the next).
     pub hold_attempt: u16,
-    /// Next step.
-    pub step: Step,
-    /// How it ended.
-    pub outcome: Outcome,
+    /// Next step (low nibble) and how it ended (high nibble).
+    stage: u8,
     /// The yes/no traits and states, bits of the constants above.
     flags: u8,
 }
@@ -152,7 +164,7 @@ impl Fan {
             admission_rank: u32::MAX,
             hold_id: NO_HOLD,
             sequence: 0,
-            max_price_minor: u64::MAX,
+            max_price_minor: u32::MAX,
             errors: 0,
             last_delay: crate::engine::Span::ZERO,
             show,
@@ -161,10 +173,11 @@ impl Fan {
             sessions: 1,
             payment_attempts: 0,
             hold_attempt: 0,
-            step: Step::EventPage,
-            outcome: Outcome::Active,
+            stage: 0,
             flags: 0,
         };
+        fan.set_step(Step::EventPage);
+        fan.set_outcome(Outcome::Active);
         fan.set(IS_BOT, traits.is_bot);
         fan.set(WANTS_GENERAL_ADMISSION, traits.wants_general_admission);
         fan.set(USES_SEAT_MAP, traits.uses_seat_map);
@@ -173,7 +186,27 @@ impl Fan {
 
     /// True once the journey has ended.
     pub fn is_done(&self) -> bool {
-        self.outcome != Outcome::Active
+        self.outcome() != Outcome::Active
+    }
+
+    /// What the fan does next.
+    pub fn step(&self) -> Step {
+        Step::ALL[usize::from(self.stage & 0x0f)]
+    }
+
+    /// See [`Fan::step`].
+    pub fn set_step(&mut self, step: Step) {
+        self.stage = (self.stage & 0xf0) | step as u8;
+    }
+
+    /// How the journey ended ([`Outcome::Active`] while it goes on).
+    pub fn outcome(&self) -> Outcome {
+        Outcome::ALL[usize::from(self.stage >> 4)]
+    }
+
+    /// See [`Fan::outcome`].
+    pub fn set_outcome(&mut self, outcome: Outcome) {
+        self.stage = (self.stage & 0x0f) | ((outcome as u8) << 4);
     }
 
     fn has(&self, flag: u8) -> bool {
@@ -250,7 +283,7 @@ mod tests {
 
     #[test]
     fn a_fan_record_stays_small_and_its_flags_are_independent() {
-        assert_eq!(std::mem::size_of::<Fan>(), 72);
+        assert_eq!(std::mem::size_of::<Fan>(), 64);
         let traits = Traits {
             is_bot: true,
             wants_general_admission: false,
@@ -264,6 +297,15 @@ mod tests {
         assert!(fan.is_bot() && fan.uses_seat_map() && fan.waiting() && fan.accepts_split());
         assert!(!fan.pending() && !fan.wants_general_admission());
         assert_eq!(fan.hold(), None);
+        for (step, outcome) in Step::ALL.into_iter().zip(Outcome::ALL) {
+            fan.set_step(step);
+            fan.set_outcome(outcome);
+            assert_eq!((fan.step(), fan.outcome()), (step, outcome));
+        }
+        assert!(
+            fan.is_bot() && fan.waiting(),
+            "the stage byte leaves the flags alone"
+        );
         fan.set_hold(Some(0));
         assert_eq!(fan.hold(), Some((3, 0)));
         fan.set_hold(None);

@@ -81,7 +81,7 @@ impl Inventory {
         tickets: u8,
         general_admission: bool,
         split: bool,
-        max_price_minor: u64,
+        max_price_minor: u32,
     ) -> HoldRequest {
         let mut request = HoldRequest::new(u32::from(tickets));
         if let (true, Some(section)) = (general_admission, self.general_admission) {
@@ -90,8 +90,8 @@ impl Inventory {
         if split {
             request = request.allow_split();
         }
-        if max_price_minor != u64::MAX {
-            request = request.max_price_minor(max_price_minor);
+        if max_price_minor != u32::MAX {
+            request = request.max_price_minor(u64::from(max_price_minor));
         }
         request
     }
@@ -351,7 +351,7 @@ mod tests {
     #[test]
     fn a_lagging_replica_shows_taken_seats_until_one_lag_has_passed() {
         let mut inventory = inventory(1, 2);
-        let request = inventory.request(2, false, false, u64::MAX);
+        let request = inventory.request(2, false, false, u32::MAX);
         let first = inventory.seat_map_pick(secs(0.0), 0, &request).unwrap();
         inventory
             .hold_seats(secs(0.5), 0, &first, Span::from_secs(480))
@@ -381,7 +381,7 @@ mod tests {
     #[test]
     fn without_lag_the_map_is_always_current() {
         let mut inventory = inventory(1, 0);
-        let request = inventory.request(2, false, false, u64::MAX);
+        let request = inventory.request(2, false, false, u32::MAX);
         let first = inventory.seat_map_pick(secs(0.0), 0, &request).unwrap();
         inventory
             .hold_seats(secs(0.0), 0, &first, Span::from_secs(480))
@@ -395,7 +395,7 @@ mod tests {
         let mut inventory = inventory(1, 1);
         inventory.set_replica_lag(Span::from_secs(10));
         assert_eq!(inventory.base_replica_lag(), Span::from_secs(1));
-        let request = inventory.request(1, false, false, u64::MAX);
+        let request = inventory.request(1, false, false, u32::MAX);
         let first = inventory.seat_map_pick(secs(0.0), 0, &request).unwrap();
         inventory
             .hold_seats(secs(0.1), 0, &first, Span::from_secs(480))
@@ -411,7 +411,7 @@ mod tests {
     #[test]
     fn general_admission_has_no_seat_map_and_is_held_by_quantity() {
         let mut inventory = inventory(1, 2);
-        let request = inventory.request(3, true, false, u64::MAX);
+        let request = inventory.request(3, true, false, u32::MAX);
         assert_eq!(inventory.seat_map_pick(secs(0.0), 0, &request), None);
         let hold = inventory
             .hold_best(secs(0.0), 0, &request, Span::from_secs(480))
@@ -425,7 +425,7 @@ mod tests {
         let mut inventory = inventory(2, 2);
         assert_eq!(inventory.capacity(), 2000);
         let ttl = Span::from_secs(480);
-        let request = inventory.request(4, false, false, u64::MAX);
+        let request = inventory.request(4, false, false, u32::MAX);
         let unpaid = inventory.hold_best(secs(0.0), 1, &request, ttl).unwrap();
         let paid = inventory.hold_best(secs(1.0), 1, &request, ttl).unwrap();
         assert_eq!((inventory.held(), inventory.live_holds()), (8, 2));
@@ -448,7 +448,7 @@ mod tests {
     fn the_next_show_with_tickets_wraps_around() {
         let mut inventory = inventory(3, 0);
         let ttl = Span::from_secs(480);
-        let everything = |inventory: &Inventory, ga: bool| inventory.request(4, ga, true, u64::MAX);
+        let everything = |inventory: &Inventory, ga: bool| inventory.request(4, ga, true, u32::MAX);
         // Sell show 1 out, 4 at a time (seats, then standing).
         let mut t = 0.0;
         for ga in [false, true] {

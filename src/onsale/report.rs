@@ -167,7 +167,7 @@ fn outcomes(fans: &[Fan], late_arrivals: u64, put: &mut impl FnMut(&str, f64)) {
         for outcome in Outcome::ALL {
             put(
                 &format!("{prefix}_{}", outcome.name()),
-                group().filter(|fan| fan.outcome == outcome).count() as f64,
+                group().filter(|fan| fan.outcome() == outcome).count() as f64,
             );
         }
     }
@@ -230,7 +230,7 @@ fn fairness(fans: &[Fan], put: &mut impl FnMut(&str, f64)) {
         .collect();
     let success: Vec<f64> = admitted
         .iter()
-        .map(|fan| f64::from(u8::from(fan.outcome == Outcome::Bought)))
+        .map(|fan| f64::from(u8::from(fan.outcome() == Outcome::Bought)))
         .collect();
     put("fairness_rank_success_spearman", spearman(&ranks, &success));
     let mut queue_time = Histogram::new();
@@ -270,7 +270,7 @@ fn journey_row((index, fan): (usize, &Fan)) -> JourneyRow {
         tickets_wanted: fan.tickets,
         tickets_bought: fan.bought,
         errors: fan.errors,
-        outcome: fan.outcome.name(),
+        outcome: fan.outcome().name(),
     }
 }
 

@@ -114,7 +114,9 @@ impl WaitingRoom {
                 self.pre_queue.swap(i, j);
             }
         }
-        let mut ordered: VecDeque<u32> = self.pre_queue.drain(..).collect();
+        // The pre-queue's buffer becomes the queue's (no copy): at a big
+        // on-sale it holds millions of entries.
+        let mut ordered = VecDeque::from(std::mem::take(&mut self.pre_queue));
         ordered.append(&mut self.queue);
         self.queue = ordered;
         self.open = true;

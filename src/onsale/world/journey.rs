@@ -154,7 +154,7 @@ impl World {
         self.admissions += 1;
         self.room.shopper_entered();
         if self.routes.uses(crate::model::Component::AccessCheck) {
-            record.step = Step::AccessCode;
+            record.set_step(Step::AccessCode);
             return self.schedule_act(at, fan, Span::ZERO, scheduler);
         }
         self.start_shopping(at, fan, scheduler);
@@ -175,10 +175,10 @@ impl World {
     fn start_shopping(&mut self, at: Time, fan: u32, scheduler: &mut Scheduler<Event>) {
         let record = &mut self.fans[fan as usize];
         if record.uses_seat_map() {
-            record.step = Step::SeatMap;
+            record.set_step(Step::SeatMap);
             self.schedule_act(at, fan, Span::ZERO, scheduler);
         } else {
-            record.step = Step::HoldBest;
+            record.set_step(Step::HoldBest);
             let think = self.think(fan, Step::HoldBest);
             self.schedule_act(at, fan, think, scheduler);
         }
@@ -216,7 +216,7 @@ impl World {
             return;
         }
         let shopping = matches!(
-            record.step,
+            record.step(),
             Step::AccessCode | Step::SeatMap | Step::HoldPicked | Step::HoldBest
         );
         if shopping
@@ -226,7 +226,7 @@ impl World {
         {
             return self.finish(now, fan, Outcome::TokenExpired);
         }
-        let endpoint = match record.step {
+        let endpoint = match record.step() {
             Step::EventPage => Endpoint::EventPage,
             Step::SeatMap => Endpoint::SeatMap,
             Step::HoldPicked | Step::HoldBest => Endpoint::Hold,
@@ -258,7 +258,7 @@ impl World {
             }
             None => Step::HoldBest,
         };
-        self.fans[fan as usize].step = step;
+        self.fans[fan as usize].set_step(step);
         let think = self.think(fan, step);
         self.schedule_act(now, fan, think, scheduler);
     }
@@ -276,7 +276,7 @@ impl World {
         let pick = self.take_pick(fan);
         let claim = self.hold_claim(fan);
         let record = &self.fans[fan as usize];
-        let result = match (record.step, pick, claim) {
+        let result = match (record.step(), pick, claim) {
             (Step::HoldPicked, Some(seats), None) => {
                 self.inventory.hold_seats(now, show, &seats, self.hold_ttl)
             }
@@ -325,7 +325,7 @@ impl World {
         self.note_success();
         let record = &mut self.fans[fan as usize];
         record.set_hold(Some(hold.id.0));
-        record.step = Step::Payment;
+        record.set_step(Step::Payment);
         let behaviour = &mut self.behaviour;
         if !record.is_bot() && behaviour.rng.random::<f64>() < behaviour.abandon_cart {
             return self.finish(now, fan, Outcome::AbandonedCart);
@@ -345,7 +345,7 @@ impl World {
         match refusal {
             Refusal::SeatTaken(_) => {
                 // Someone was faster, or the map was stale: fall back to best available.
-                self.fans[fan as usize].step = Step::HoldBest;
+                self.fans[fan as usize].set_step(Step::HoldBest);
                 match self.behaviour.seat_taken {
                     SeatTakenRetry::Policy => {
                         self.fail(now, request, ErrorKind::SeatTaken, scheduler)
@@ -358,7 +358,7 @@ impl World {
             }
             Refusal::NoAdjacentSeats => {
                 self.fans[fan as usize].set_accepts_split(true);
-                self.fans[fan as usize].step = Step::HoldBest;
+                self.fans[fan as usize].set_step(Step::HoldBest);
                 self.fail(now, request, ErrorKind::NoTickets, scheduler);
             }
             _ => self.on_no_tickets(now, request, scheduler),
@@ -368,7 +368,7 @@ impl World {
     /// Nothing for this fan in their show: try another show, wait for the second wave, or leave.
     fn on_no_tickets(&mut self, now: Time, request: Request, scheduler: &mut Scheduler<Event>) {
         let fan = request.fan;
-        self.fans[fan as usize].step = Step::HoldBest;
+        self.fans[fan as usize].set_step(Step::HoldBest);
         if self.inventory.free() + self.inventory.held() == 0 {
             self.metrics.on_error(ErrorKind::NoTickets);
             return self.finish(now, fan, Outcome::LeftSoldOut);
@@ -393,7 +393,7 @@ impl World {
     ) {
         if result == PaymentResult::Approved {
             self.note_success();
-            self.fans[fan as usize].step = Step::Confirm;
+            self.fans[fan as usize].set_step(Step::Confirm);
             return self.issue(now, fan, Endpoint::Confirm, scheduler);
         }
         let kind = match result {
@@ -439,7 +439,7 @@ impl World {
             Err(Refusal::HoldExpired(_)) if delivered => {
                 let record = &mut self.fans[request.fan as usize];
                 record.set_hold(None);
-                record.step = Step::HoldBest;
+                record.set_step(Step::HoldBest);
                 record.payment_attempts = 0;
                 self.fail(now, request, ErrorKind::HoldExpired, scheduler);
             }
@@ -524,7 +524,7 @@ impl World {
         }
         self.leave_queue(now, fan);
         let record = &mut self.fans[fan as usize];
-        record.outcome = outcome;
+        record.set_outcome(outcome);
         record.set_pending(false);
         if record.admitted != crate::onsale::fan::NOT_ADMITTED {
             self.room.shopper_left();
