@@ -104,6 +104,7 @@ const NO_HOLD: u64 = u64::MAX;
 /// bools and an `Option<(u16, u64)>` took 96 (oasis-2025 in full: 10.6M fans,
 /// 250 MB less).
 #[derive(Clone, Debug)]
+#[repr(align(64))]
 pub struct Fan {
     /// When they reach the site.
     pub arrived: Time,
