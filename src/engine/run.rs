@@ -44,6 +44,13 @@ impl<E: Compact> Scheduler<E> {
         self.queue.push(self.now + delay, event);
     }
 
+    /// Schedules `event` `delay` after now, for a timer that always uses the
+    /// same delay (a client timeout): see [`EventQueue::push_in_order`].
+    #[inline]
+    pub fn after_fixed(&mut self, delay: Span, event: E) {
+        self.queue.push_in_order(self.now + delay, event);
+    }
+
     /// Number of pending events.
     pub fn pending(&self) -> usize {
         self.queue.len()

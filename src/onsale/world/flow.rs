@@ -111,7 +111,7 @@ impl World {
             _ => self.enter_access_check(now, request, scheduler),
         };
         if accepted && arm {
-            scheduler.after(self.client_timeout, Event::ClientTimeout(request));
+            scheduler.after_fixed(self.client_timeout, Event::ClientTimeout(request));
         }
     }
 
