@@ -147,6 +147,14 @@ impl Series {
         }
     }
 
+    /// Makes room for `rows` rows at once: a run knows its horizon, and
+    /// growing by doubling left up to half the series unused. Only a hint:
+    /// if the room cannot be had (an absurd horizon), rows grow as before.
+    pub fn reserve_rows(&mut self, rows: usize) {
+        let values = rows.saturating_mul(self.columns.len());
+        let _ = self.values.try_reserve_exact(values);
+    }
+
     /// The columns, in file order.
     pub fn columns(&self) -> &[Column] {
         &self.columns

@@ -99,7 +99,12 @@ impl World {
     ) -> Result<World, String> {
         let routes = Routes::build(spec).map_err(|invalid| invalid.to_string())?;
         let database = &spec.database;
-        let series = Series::new(columns(spec, &routes));
+        let mut series = Series::new(columns(spec, &routes));
+        // One row a second from the start (a pre-queue starts before the
+        // opening) to the horizon; the horizon was validated, so this is small.
+        let start = spec.waiting_room.opens.0.0.min(0);
+        let rows = (spec.horizon.span().0 - start) / 1_000_000_000 + 2;
+        series.reserve_rows(rows as usize);
         let inventory = Inventory::new(
             venue,
             spec.sale.shows,
