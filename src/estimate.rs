@@ -12,9 +12,10 @@ use crate::model::{ContentionSpec, ModelSpec, NetworkSpec, OnsaleSpec, ServiceSp
 /// Resident memory of the process before any model is loaded (code, runtime).
 const BASE_BYTES: f64 = 10e6;
 
-/// Per arriving fan or bot: the fan record, its events and the waiting room's
-/// share. Measured: 152 B on oasis-2025 (10.6M arrivals, 1.78 GB peak).
-const BYTES_PER_ARRIVAL: f64 = 160.0;
+/// Per arriving fan or bot: the fan record (64 B), its events and the waiting
+/// room's share. Measured: about 96 B on oasis-2025 (10.6M arrivals, 1.04 GB
+/// peak) and 135 B on eras-2022 (bots retry, more requests in flight).
+const BYTES_PER_ARRIVAL: f64 = 120.0;
 /// Per seat of every show (seat-core's inventory and the venue's index).
 /// Measured: about 85 B on eras-2022 (30 shows × 80k seats).
 const BYTES_PER_SEAT: f64 = 90.0;
@@ -51,9 +52,9 @@ const EVENTS_PER_VISIT: f64 = 2.0;
 const BYTES_PER_CLIENT: f64 = 200.0;
 const BYTES_PER_CONTENTION_ROW: f64 = 100.0;
 
-/// Events per second of one core, per kind. On-sale: 1.4–2.9M on the shipped
-/// models; service: 10M on retry-storm at 30,000 s; network: 20M on M/M/1.
-const ONSALE_EVENTS_PER_SECOND: f64 = 1.5e6;
+/// Events per second of one core, per kind. On-sale: 2.3–2.4M on eras-2022
+/// and oasis-2025 in full; service: 10M on retry-storm at 30,000 s; network: 20M on M/M/1.
+const ONSALE_EVENTS_PER_SECOND: f64 = 2.0e6;
 const SERVICE_EVENTS_PER_SECOND: f64 = 1e7;
 const NETWORK_EVENTS_PER_SECOND: f64 = 2e7;
 const CONTENTION_EVENTS_PER_SECOND: f64 = 5e6;

@@ -64,7 +64,7 @@ fn models_too_big_for_the_limit_are_refused_before_running() {
         "population.toml",
         &shipped("baseline.toml").replace("population = 200000", "population = 100000000"),
     );
-    // 60M arrivals at ~160 B: about 10 GB, refused under 4 GB.
+    // 60M arrivals at ~120 B: about 7 GB, refused under 4 GB.
     refused_at(&population, "4G", &[], "fans and bots (60,606,061)");
     let horizon = model_file(
         &dir,
@@ -101,10 +101,10 @@ fn models_too_big_for_the_limit_are_refused_before_running() {
 
 #[test]
 fn replications_and_threads_multiply_the_estimate() {
-    // eras-2022 needs about 350 MB per running replication and keeps 15 MB
+    // eras-2022 needs about 360 MB per running replication and keeps 15 MB
     // of per-second data per finished one. Under 600 MiB (629 MB): one run
-    // fits; two at once on two threads (~740 MB) do not; two one after the
-    // other (~390 MB) do; 64 one after the other keep ~980 MB and do not.
+    // fits; two at once on two threads (~720 MB) do not; two one after the
+    // other (~375 MB) do; 64 one after the other keep ~1.3 GB and do not.
     let eras = models_dir().join("eras-2022.toml");
     let check = |extra: &[&str]| {
         let mut args = vec!["check", eras.to_str().unwrap(), "--max-memory", "600M"];
