@@ -166,6 +166,9 @@ pub struct EventQueue<E> {
     /// Bucket index → entries, in insertion order.
     far: BTreeMap<u64, Bucket<E>>,
     far_len: usize,
+    /// The key where the first far bucket starts (`u128::MAX` with none), so
+    /// `pop` asks the map only when a bucket may be due.
+    far_start: u128,
     /// Timers of one fixed delay (see [`EventQueue::push_in_order`]), in push
     /// order, which is their (time, sequence) order.
     fifo: VecDeque<Entry<E>>,
@@ -202,6 +205,7 @@ impl<E: Compact> EventQueue<E> {
             run: Vec::new(),
             far: BTreeMap::new(),
             far_len: 0,
+            far_start: u128::MAX,
             fifo: VecDeque::new(),
             // The opening's bucket: events near it go straight to the heap.
             current: ordered(Time(0)) >> BUCKET_SHIFT,
@@ -265,6 +269,7 @@ impl<E: Compact> EventQueue<E> {
         if bucket > self.current.saturating_add(1) {
             self.far.entry(bucket).or_default().push(entry);
             self.far_len += 1;
+            self.far_start = self.far_start.min(u128::from(bucket << BUCKET_SHIFT) << 64);
         } else {
             self.heap_push(entry);
         }
@@ -321,12 +326,16 @@ impl<E: Compact> EventQueue<E> {
         })
     }
 
-    /// The earliest key in the heap, the run or the lane.
+    /// The earliest key in the heap, the run or the lane; `u128::MAX` when
+    /// all are empty (no entry has that key: its sequence would be u64::MAX).
+    /// Plain `min`s: an iterator over the three options measured 3.6% of an
+    /// eras-2022 run, as it is asked on every pop while far events wait.
     #[inline]
-    fn near_key(&self) -> Option<u128> {
-        let run = self.run.last().map(Entry::key);
-        let fifo = self.fifo.front().map(Entry::key);
-        [self.heap_top(), run, fifo].into_iter().flatten().min()
+    fn near_key(&self) -> u128 {
+        let heap = self.heap_top().unwrap_or(u128::MAX);
+        let run = self.run.last().map_or(u128::MAX, Entry::key);
+        let fifo = self.fifo.front().map_or(u128::MAX, Entry::key);
+        heap.min(run).min(fifo)
     }
 
     /// Moves far buckets in until the first one left starts after the
@@ -336,7 +345,8 @@ impl<E: Compact> EventQueue<E> {
     fn settle(&mut self) {
         while let Some((&bucket, _)) = self.far.first_key_value() {
             let start = u128::from(bucket << BUCKET_SHIFT) << 64;
-            if self.near_key().is_some_and(|key| key < start) {
+            if self.near_key() < start {
+                self.far_start = start;
                 return;
             }
             let Some((index, bucket)) = self.far.pop_first() else {
@@ -355,11 +365,14 @@ impl<E: Compact> EventQueue<E> {
                 }
             }
         }
+        self.far_start = u128::MAX;
     }
 
     /// Time of the earliest pending event.
     pub fn peek_time(&self) -> Option<Time> {
-        let near = self.near_key().map(|key| (key >> 64) as u64);
+        let near = Some(self.near_key())
+            .filter(|key| *key != u128::MAX)
+            .map(|key| (key >> 64) as u64);
         let far = self
             .far
             .first_key_value()
@@ -374,7 +387,7 @@ impl<E: Compact> EventQueue<E> {
     /// Removes and returns the earliest event.
     #[inline]
     pub fn pop(&mut self) -> Option<(Time, E)> {
-        if self.far_len > 0 {
+        if self.far_start <= self.near_key() {
             self.settle();
         }
         // Keys are unique (sequence numbers), so exactly one source wins.
