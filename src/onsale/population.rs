@@ -96,9 +96,12 @@ fn new_fan(spec: &OnsaleSpec, arrived: Time, is_bot: bool, rng: &mut Rng) -> Fan
     } else {
         pick_weighted(&demand.sessions, rng) as u32 + 1
     };
+    // `high` is validated below u32::MAX, which means any price.
     let max_price_minor = match demand.max_price_minor {
-        Some([low, high]) if !is_bot => low + (rng.random::<f64>() * (high - low) as f64) as u64,
-        _ => u32::MAX as u64,
+        Some([low, high]) if !is_bot => {
+            (low + (rng.random::<f64>() * (high - low) as f64) as u64) as u32
+        }
+        _ => u32::MAX,
     };
     let show = rng.random_range(0..spec.sale.shows) as u16;
     let traits = Traits {
@@ -107,8 +110,7 @@ fn new_fan(spec: &OnsaleSpec, arrived: Time, is_bot: bool, rng: &mut Rng) -> Fan
         uses_seat_map: !is_bot && rng.random::<f64>() < demand.seat_map_share,
     };
     let mut fan = Fan::new(arrived, show, traits);
-    // Validated below u32::MAX, which means any price.
-    fan.max_price_minor = max_price_minor as u32;
+    fan.max_price_minor = max_price_minor;
     fan.tickets = tickets.min(255) as u8;
     fan.sessions = sessions.min(255) as u8;
     fan

@@ -99,12 +99,19 @@ impl World {
     ) -> Result<World, String> {
         let routes = Routes::build(spec).map_err(|invalid| invalid.to_string())?;
         let database = &spec.database;
+        // The run starts at the waiting room's opening when a pre-queue
+        // opens before the sale.
+        let start = Time(spec.waiting_room.opens.0.0.min(0));
+        let horizon = Time::OPENING + spec.horizon.span();
         let mut series = Series::new(columns(spec, &routes));
-        // One row a second from the start (a pre-queue starts before the
-        // opening) to the horizon; the horizon was validated, so this is small.
-        let start = spec.waiting_room.opens.0.0.min(0);
-        let rows = (spec.horizon.span().0 - start) / 1_000_000_000 + 2;
-        series.reserve_rows(rows as usize);
+        // One row a second from the start to the horizon (a hint only: the
+        // horizon has no upper bound, so `reserve_rows` may decline).
+        let seconds = horizon.since(start).0 / 1_000_000_000;
+        series.reserve_rows(
+            usize::try_from(seconds)
+                .unwrap_or(usize::MAX)
+                .saturating_add(2),
+        );
         let inventory = Inventory::new(
             venue,
             spec.sale.shows,
@@ -143,8 +150,8 @@ impl World {
             hold_ttl: spec.sale.hold_ttl.span(),
             token_ttl: spec.waiting_room.token_ttl.span(),
             client_timeout: spec.app.timeout.span(),
-            start: Time(spec.waiting_room.opens.0.0.min(0)),
-            horizon: Time::OPENING + spec.horizon.span(),
+            start,
+            horizon,
         })
     }
 
