@@ -278,6 +278,7 @@ pub fn run(spec: &ContentionSpec, streams: &Streams) -> Result<ContentionReport,
         last_success: Time::OPENING,
     };
     let mut simulation = Simulation::new(Time::OPENING);
+    simulation.end_at(Time::OPENING + spec.horizon.span());
     for client in 0..spec.clients {
         let leg = world.leg();
         simulation

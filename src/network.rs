@@ -281,6 +281,7 @@ fn simulate(
         network.record(spec.horizon.span());
     }
     let mut simulation = Simulation::new(Time::OPENING);
+    simulation.end_at(Time::OPENING + spec.horizon.span());
     network.start(simulation.scheduler());
     let limits = Limits {
         horizon: Time::OPENING + spec.horizon.span(),

@@ -83,6 +83,7 @@ fn simulate(
         world.inventory.start_journals();
     }
     let mut simulation = Simulation::new(start);
+    simulation.end_at(horizon);
     world.start(start, simulation.scheduler());
     let limits = Limits {
         horizon,

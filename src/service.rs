@@ -402,6 +402,7 @@ pub fn run(spec: &ServiceSpec, streams: &Streams) -> Result<ServiceReport, StopE
         completions_total: 0,
     };
     let mut simulation = Simulation::new(Time::OPENING);
+    simulation.end_at(Time::OPENING + spec.horizon.span());
     simulation
         .scheduler()
         .at(Time::OPENING, ServiceEvent::CallArrives);

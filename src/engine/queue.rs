@@ -175,6 +175,10 @@ pub struct EventQueue<E> {
     /// Bucket of the latest event popped: events beyond the next bucket go far.
     current: u64,
     next_sequence: u64,
+    /// The end of the run (ordered): an event pushed for a later time is
+    /// never handled, so it is only counted in `beyond_end`.
+    end: u64,
+    beyond_end: u64,
 }
 
 fn ordered(time: Time) -> u64 {
@@ -210,10 +214,25 @@ impl<E: Compact> EventQueue<E> {
             // The opening's bucket: events near it go straight to the heap.
             current: ordered(Time(0)) >> BUCKET_SHIFT,
             next_sequence: 1,
+            end: u64::MAX,
+            beyond_end: 0,
         }
     }
 
-    /// Number of pending events.
+    /// No event later than `end` will ever be popped: the run stops there.
+    /// Later pushes are dropped and counted, not stored. A toy on-sale's
+    /// patience timers (mean 1000 h, each in its own far bucket) were 12% of
+    /// its run; oasis-2025 drops its hold deadlines and late give-ups.
+    pub fn set_end(&mut self, end: Time) {
+        self.end = ordered(end);
+    }
+
+    /// Events pushed for a time after the end (see [`EventQueue::set_end`]).
+    pub fn beyond_end(&self) -> u64 {
+        self.beyond_end
+    }
+
+    /// Number of pending events, not counting those dropped beyond the end.
     pub fn len(&self) -> usize {
         self.inline.len() + self.slotted.len() + self.run.len() + self.far_len + self.fifo.len()
     }
@@ -228,7 +247,19 @@ impl<E: Compact> EventQueue<E> {
     pub fn push(&mut self, time: Time, event: E) {
         let sequence = self.next_sequence;
         self.next_sequence += 1;
+        if self.is_beyond_end(time) {
+            return;
+        }
         self.insert(time, sequence, event);
+    }
+
+    /// Counts an event pushed past the end, which is then dropped. Its
+    /// sequence number stays used, so every other event keeps its own.
+    #[inline]
+    fn is_beyond_end(&mut self, time: Time) -> bool {
+        let beyond = ordered(time) > self.end;
+        self.beyond_end += u64::from(beyond);
+        beyond
     }
 
     /// Schedules `event` at `time`, like [`EventQueue::push`], for a timer
@@ -240,6 +271,9 @@ impl<E: Compact> EventQueue<E> {
     pub fn push_in_order(&mut self, time: Time, event: E) {
         let sequence = self.next_sequence;
         self.next_sequence += 1;
+        if self.is_beyond_end(time) {
+            return;
+        }
         let time = ordered(time);
         if self.fifo.back().is_none_or(|last| last.time <= time) {
             self.fifo.push_back(Entry {
@@ -538,6 +572,34 @@ mod tests {
                 }
                 prop_assert_eq!(queue.len(), reference.len());
             }
+        }
+
+        /// With an end, the queue pops exactly the reference's events up to
+        /// the end, in the same order, and counts the rest as beyond it.
+        #[test]
+        fn events_beyond_the_end_are_dropped_and_counted(pushes in prop::collection::vec((any::<bool>(), -50i64..50), 1..300), end in -60i64..60) {
+            let mut queue = EventQueue::new();
+            queue.set_end(Time(end));
+            let mut reference: Vec<(i64, usize)> = Vec::new();
+            let mut lane_time = -50i64;
+            for (index, (in_lane, time)) in pushes.into_iter().enumerate() {
+                let time = if in_lane {
+                    lane_time += time.abs() % 3;
+                    queue.push_in_order(Time(lane_time), index);
+                    lane_time
+                } else {
+                    queue.push(Time(time), index);
+                    time
+                };
+                reference.push((time, index));
+            }
+            reference.sort();
+            let beyond = reference.iter().filter(|(time, _)| *time > end).count();
+            reference.retain(|(time, _)| *time <= end);
+            prop_assert_eq!(queue.beyond_end(), beyond as u64);
+            prop_assert_eq!(queue.len(), reference.len());
+            let order: Vec<(i64, usize)> = std::iter::from_fn(|| queue.pop().map(|(t, e)| (t.0, e))).collect();
+            prop_assert_eq!(order, reference);
         }
 
         /// Against a naive reference: a stable sort by time of everything pushed.

@@ -124,6 +124,15 @@ impl<E: Compact> Simulation<E> {
         }
     }
 
+    /// Declares that no run of this simulation goes past `end` (its final
+    /// horizon): events scheduled later are dropped rather than stored. A run
+    /// that then empties its queue still stops at its horizon, as it would
+    /// have with those events waiting. Every later `run`'s horizon must be at
+    /// most `end`.
+    pub fn end_at(&mut self, end: Time) {
+        self.scheduler.queue.set_end(end);
+    }
+
     /// The scheduler, to seed the first events before running.
     pub fn scheduler(&mut self) -> &mut Scheduler<E> {
         &mut self.scheduler
@@ -148,6 +157,11 @@ impl<E: Compact> Simulation<E> {
         let start = self.scheduler.now;
         loop {
             let Some((time, event)) = self.scheduler.queue.pop() else {
+                if self.scheduler.queue.beyond_end() > 0 {
+                    // Dropped events wait past the horizon: not drained.
+                    self.scheduler.now = limits.horizon.max(self.scheduler.now);
+                    return Ok(Stop::Horizon);
+                }
                 return Ok(Stop::Drained);
             };
             // Popping first and putting back on the rare stop keeps the hot path
@@ -208,6 +222,40 @@ mod tests {
         assert_eq!(simulation.run(&mut model, limits), Ok(Stop::Horizon));
         assert_eq!(model.ticks.len(), 6, "ticks at -2,-1,0,1,2,3");
         assert_eq!(simulation.now(), Time::from_secs_f64(3.5));
+    }
+
+    /// With the end declared, the tick past the horizon is dropped rather
+    /// than stored, and the run still reports the horizon, not a drained
+    /// queue, with the clock at the horizon: the same as without it.
+    #[test]
+    fn events_past_the_end_are_dropped_and_the_run_still_reaches_the_horizon() {
+        let horizon = Time::from_secs_f64(3.5);
+        let limits = Limits {
+            horizon,
+            ..Limits::default()
+        };
+        let mut outcomes = Vec::new();
+        for declare_end in [false, true] {
+            let mut simulation = Simulation::new(Time(0));
+            if declare_end {
+                simulation.end_at(horizon);
+            }
+            simulation.scheduler().at(Time(0), ());
+            let mut model = Metronome { ticks: vec![] };
+            let stop = simulation.run(&mut model, limits);
+            outcomes.push((
+                stop,
+                simulation.now(),
+                model.ticks,
+                simulation.scheduler().pending(),
+            ));
+        }
+        assert_eq!(outcomes[1].3, 0, "the tick at 4 s was dropped");
+        assert_eq!(outcomes[0].3, 1, "without an end it waits");
+        assert_eq!(outcomes[0].0, Ok(Stop::Horizon));
+        assert_eq!(outcomes[0].0, outcomes[1].0);
+        assert_eq!(outcomes[0].1, outcomes[1].1);
+        assert_eq!(outcomes[0].2, outcomes[1].2);
     }
 
     #[test]
