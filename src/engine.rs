@@ -14,7 +14,7 @@ mod run;
 mod streams;
 mod time;
 
-pub use queue::{Compact, EventQueue};
+pub use queue::{Compact, EventQueue, LaneTimer};
 pub use run::{Limits, Model, Scheduler, Simulation, Stop, StopError};
 pub use streams::{MAX_EXACT_SEED, Rng, Streams, derive_seed};
 pub use time::{Span, Time};

@@ -170,8 +170,13 @@ pub struct EventQueue<E> {
     /// `pop` asks the map only when a bucket may be due.
     far_start: u128,
     /// Timers of one fixed delay (see [`EventQueue::push_in_order`]), in push
-    /// order, which is their (time, sequence) order.
+    /// order, which is their (time, sequence) order. The front is never a
+    /// cancelled entry (sequence [`CANCELLED`]).
     fifo: VecDeque<Entry<E>>,
+    /// Lane position of `fifo`'s front: entries popped from the lane so far.
+    fifo_base: u64,
+    /// Cancelled entries still in the lane.
+    fifo_cancelled: usize,
     /// Bucket of the latest event popped: events beyond the next bucket go far.
     current: u64,
     next_sequence: u64,
@@ -180,6 +185,17 @@ pub struct EventQueue<E> {
     end: u64,
     beyond_end: u64,
 }
+
+/// Where a fixed-delay timer waits in the lane, to cancel it (see
+/// [`EventQueue::cancel_in_order`]). 32 bits so it fits in a request's
+/// padding; the lane never holds 2^32 timers, and a cancel checks the event.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LaneTimer(u32);
+
+/// The sequence of a cancelled lane entry: 0 is never issued to a lane
+/// timer (it is reserved for [`EventQueue::push_front`], which never uses
+/// the lane).
+const CANCELLED: u64 = 0;
 
 fn ordered(time: Time) -> u64 {
     (time.0 as u64) ^ (1 << 63)
@@ -211,6 +227,8 @@ impl<E: Compact> EventQueue<E> {
             far_len: 0,
             far_start: u128::MAX,
             fifo: VecDeque::new(),
+            fifo_base: 0,
+            fifo_cancelled: 0,
             // The opening's bucket: events near it go straight to the heap.
             current: ordered(Time(0)) >> BUCKET_SHIFT,
             next_sequence: 1,
@@ -235,6 +253,7 @@ impl<E: Compact> EventQueue<E> {
     /// Number of pending events, not counting those dropped beyond the end.
     pub fn len(&self) -> usize {
         self.inline.len() + self.slotted.len() + self.run.len() + self.far_len + self.fifo.len()
+            - self.fifo_cancelled
     }
 
     /// True when nothing is pending.
@@ -283,6 +302,46 @@ impl<E: Compact> EventQueue<E> {
             });
         } else {
             self.insert(unordered(time), sequence, event);
+        }
+    }
+
+    /// The lane position (truncated to 32 bits) that the next
+    /// [`EventQueue::push_in_order`] takes if it stays in the lane: a handle
+    /// for [`EventQueue::cancel_in_order`].
+    pub fn next_in_order(&self) -> LaneTimer {
+        LaneTimer((self.fifo_base + self.fifo.len() as u64) as u32)
+    }
+
+    /// Cancels the lane timer at position `timer` if it is still waiting and
+    /// `is_it` recognises its event (the position may hold another timer, if
+    /// the push went to the heap or past the end): a timer that can no longer
+    /// matter, such as the timeout of a request just answered, is then never
+    /// popped. True if it was cancelled.
+    pub fn cancel_in_order(&mut self, timer: LaneTimer, is_it: impl FnOnce(&E) -> bool) -> bool {
+        let index = timer.0.wrapping_sub(self.fifo_base as u32) as usize;
+        match self.fifo.get_mut(index) {
+            Some(entry) if entry.sequence != CANCELLED && is_it(&entry.payload) => {
+                entry.sequence = CANCELLED;
+                self.fifo_cancelled += 1;
+                self.skip_cancelled();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Drops cancelled entries from the lane's front.
+    #[inline]
+    fn skip_cancelled(&mut self) {
+        while self.fifo_cancelled > 0
+            && self
+                .fifo
+                .front()
+                .is_some_and(|entry| entry.sequence == CANCELLED)
+        {
+            self.fifo.pop_front();
+            self.fifo_base += 1;
+            self.fifo_cancelled -= 1;
         }
     }
 
@@ -429,7 +488,10 @@ impl<E: Compact> EventQueue<E> {
         let run = self.run.last().map_or(u128::MAX, Entry::key);
         let fifo = self.fifo.front().map_or(u128::MAX, Entry::key);
         let entry = if fifo < heap && fifo < run {
-            self.fifo.pop_front()?
+            let entry = self.fifo.pop_front()?;
+            self.fifo_base += 1;
+            self.skip_cancelled();
+            entry
         } else if run < heap {
             self.run.pop()?
         } else {
@@ -600,6 +662,54 @@ mod tests {
             prop_assert_eq!(queue.len(), reference.len());
             let order: Vec<(i64, usize)> = std::iter::from_fn(|| queue.pop().map(|(t, e)| (t.0, e))).collect();
             prop_assert_eq!(order, reference);
+        }
+
+        /// Lane timers cancelled by handle never pop, every other event pops
+        /// in the reference's order, and a cancel whose check fails (the
+        /// handle's position holds another timer) cancels nothing.
+        #[test]
+        fn cancelled_lane_timers_never_pop(ops in prop::collection::vec((0u8..4, 0usize..64, -50i64..50), 1..400)) {
+            let mut queue = EventQueue::new();
+            let mut reference: Vec<(i64, usize)> = Vec::new();
+            let mut handles: Vec<(LaneTimer, usize)> = Vec::new();
+            let mut lane_time = -50i64;
+            for (index, (op, pick, time)) in ops.into_iter().enumerate() {
+                match op {
+                    0 => {
+                        // Mostly in order; now and then earlier (the heap fallback).
+                        lane_time = if time % 7 == 0 { time } else { lane_time + time.abs() % 3 };
+                        handles.push((queue.next_in_order(), index));
+                        queue.push_in_order(Time(lane_time), index);
+                        reference.push((lane_time, index));
+                    }
+                    1 if !handles.is_empty() => {
+                        let (timer, label) = handles[pick % handles.len()];
+                        // A wrong label never cancels.
+                        prop_assert!(!queue.cancel_in_order(timer, |e| *e == label + 1_000_000));
+                        let waiting = reference.iter().position(|(_, l)| *l == label);
+                        let cancelled = queue.cancel_in_order(timer, |e| *e == label);
+                        // Only a waiting timer can be cancelled, and one that went to
+                        // the heap cannot.
+                        prop_assert!(!cancelled || waiting.is_some());
+                        if cancelled {
+                            reference.remove(waiting.unwrap_or_default());
+                        }
+                    }
+                    2 => {
+                        let expected = reference.iter().enumerate().min_by_key(|(_, e)| **e).map(|(i, _)| i);
+                        let expected = expected.map(|i| reference.remove(i));
+                        prop_assert_eq!(queue.pop().map(|(t, e)| (t.0, e)), expected);
+                    }
+                    _ => {
+                        queue.push(Time(time), index);
+                        reference.push((time, index));
+                    }
+                }
+                prop_assert_eq!(queue.len(), reference.len());
+            }
+            let rest: Vec<(i64, usize)> = std::iter::from_fn(|| queue.pop().map(|(t, e)| (t.0, e))).collect();
+            reference.sort();
+            prop_assert_eq!(rest, reference);
         }
 
         /// Against a naive reference: a stable sort by time of everything pushed.

@@ -1,7 +1,7 @@
 //! The run loop: pop the earliest event, advance the clock, hand the event to the
 //! model. Every loop has a limit: the horizon and a maximum number of events.
 
-use super::queue::{Compact, EventQueue};
+use super::queue::{Compact, EventQueue, LaneTimer};
 use super::time::{Span, Time};
 
 /// A simulated system. `Event` is the model's closed event enum; `dispatch` is
@@ -49,6 +49,20 @@ impl<E: Compact> Scheduler<E> {
     #[inline]
     pub fn after_fixed(&mut self, delay: Span, event: E) {
         self.queue.push_in_order(self.now + delay, event);
+    }
+
+    /// The handle the next [`Scheduler::after_fixed`] timer will have, to
+    /// hand to whatever may later make the timer moot.
+    #[inline]
+    pub fn next_fixed_timer(&self) -> LaneTimer {
+        self.queue.next_in_order()
+    }
+
+    /// Cancels the fixed-delay timer `timer` if it still waits and `is_it`
+    /// recognises its event; it is then never handled. True if cancelled.
+    #[inline]
+    pub fn cancel_fixed(&mut self, timer: LaneTimer, is_it: impl FnOnce(&E) -> bool) -> bool {
+        self.queue.cancel_in_order(timer, is_it)
     }
 
     /// Number of pending events.

@@ -1,7 +1,7 @@
 //! What travels through the components: a fan's request, the endpoint it asks
 //! for, and where on its route it is.
 
-use crate::engine::Time;
+use crate::engine::{LaneTimer, Time};
 
 /// An endpoint of the ticketing service, also the key of latency statistics.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -66,6 +66,9 @@ pub struct Request {
     pub hop: u8,
     /// The client's timeout is running (set when a pool first accepts it).
     pub timed: bool,
+    /// That timeout, to cancel once the request is answered (it fits in
+    /// the padding after `timed`: a request stays 32 bytes).
+    pub timer: LaneTimer,
     /// When the fan issued it.
     pub issued: Time,
     /// When it reached its current component.
@@ -82,3 +85,6 @@ impl Request {
         }
     }
 }
+
+// Requests ride inside events: the timer handle must stay in the padding.
+const _: () = assert!(std::mem::size_of::<Request>() == 32);

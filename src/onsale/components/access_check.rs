@@ -232,6 +232,7 @@ mod tests {
             endpoint: Endpoint::AccessCode,
             hop: 0,
             timed: true,
+            timer: Default::default(),
             issued: Time::OPENING,
             stage_arrived: Time::OPENING,
         }

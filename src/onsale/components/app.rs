@@ -228,6 +228,7 @@ mod tests {
             endpoint,
             hop: 0,
             timed: false,
+            timer: Default::default(),
             issued,
             stage_arrived: issued,
         }

@@ -201,6 +201,7 @@ mod tests {
             endpoint: Endpoint::SeatMap,
             hop: 1,
             timed: true,
+            timer: Default::default(),
             issued: Time::OPENING,
             stage_arrived: Time::OPENING,
         }

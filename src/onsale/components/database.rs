@@ -187,6 +187,7 @@ mod tests {
             endpoint,
             hop: 1,
             timed: true,
+            timer: Default::default(),
             issued: arrived,
             stage_arrived: arrived,
         }

@@ -107,6 +107,7 @@ mod tests {
             endpoint: Endpoint::Payment,
             hop: 1,
             timed: true,
+            timer: Default::default(),
             issued: Time::OPENING,
             stage_arrived: Time::OPENING,
         }

@@ -119,6 +119,7 @@ mod tests {
             endpoint: Endpoint::SeatMap,
             hop: 2,
             timed: true,
+            timer: Default::default(),
             issued: arrived,
             stage_arrived: arrived,
         }

@@ -304,7 +304,7 @@ impl World {
             self.note_inventory(now);
             self.on_inventory_taken(now, show, scheduler);
         }
-        if !self.deliverable(now, &request) {
+        if !self.deliverable(now, &request, scheduler) {
             self.note_undelivered_hold(fan, show, result.as_ref().ok(), fresh);
             return;
         }
@@ -432,7 +432,7 @@ impl World {
             }
             self.note_inventory(now);
         }
-        let delivered = self.deliverable(now, &request);
+        let delivered = self.deliverable(now, &request, scheduler);
         match result {
             // Paid and confirmed: bought, even if the confirmation page timed out.
             Ok(_) => self.finish(now, request.fan, Outcome::Bought),
