@@ -146,10 +146,11 @@ fn sales(world: &World, put: &mut impl FnMut(&str, f64)) {
         .filter(|fan| fan.is_bot())
         .map(|fan| u64::from(fan.bought))
         .sum();
+    // Undefined, not zero, when nothing sold: a 0 would average into a sweep.
     put(
         "bot_ticket_share",
         if sold == 0 {
-            0.0
+            f64::NAN
         } else {
             bot_tickets as f64 / sold as f64
         },

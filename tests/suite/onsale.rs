@@ -436,6 +436,31 @@ fn outcomes_account_for_every_fan() {
     );
 }
 
+/// With nothing sold, bots' share of tickets is undefined: null in
+/// summary.json and words on screen, not a 0 that averages into a sweep.
+#[test]
+fn nothing_sold_leaves_the_bot_ticket_share_undefined() {
+    let out = run(
+        "baseline.toml",
+        "nothing-sold",
+        &["--scale", "0.05", "--set", "horizon=\"2s\""],
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let metrics = &summary["metrics"];
+    assert_eq!(metrics["tickets_sold"]["mean"], 0.0, "the sale is 2 s long");
+    assert!(
+        metrics["bot_ticket_share"]["mean"].is_null(),
+        "{}",
+        metrics["bot_ticket_share"]
+    );
+    let postmortem = std::fs::read_to_string(out.join("postmortem.md")).unwrap();
+    assert!(
+        postmortem.contains("no tickets were sold, so their share of tickets is undefined"),
+        "{postmortem}"
+    );
+}
+
 #[test]
 fn same_seed_same_bytes_across_thread_counts() {
     let files = ["summary.json", "timeseries.csv", "journeys.csv"];

@@ -222,6 +222,12 @@ fn bots(facts: &Facts) -> String {
     let bots = facts.value("bots_arrived");
     let arrival_share = bots / (bots + facts.value("fans_arrived"));
     let ticket_share = facts.value("bot_ticket_share");
+    if ticket_share.is_nan() {
+        return format!(
+            "**Bot share: bots were {} of arrivals; no tickets were sold, so their share of tickets is undefined.** Rule: `bot_ticket_share` against `bots_arrived / (fans_arrived + bots_arrived)`.",
+            percent(arrival_share)
+        );
+    }
     format!(
         "**Bot share: bots were {} of arrivals but bought {} of tickets** ({}x their share). Rule: `bot_ticket_share` against `bots_arrived / (fans_arrived + bots_arrived)`.",
         percent(arrival_share),
