@@ -122,6 +122,10 @@ const NAMED: &[(&str, &str, MetricKind, &str)] = &[
     ("waiting_room_fans", "sellout_waiting_room_fans", MetricKind::Gauge, "Fans and bots waiting in the waiting room."),
     ("waiting_room_active", "sellout_waiting_room_active", MetricKind::Gauge, "Admitted sessions counted against the waiting room's concurrency cap."),
     ("waiting_room_polls_per_s", "sellout_waiting_room_polls_per_second", MetricKind::Gauge, "Status polls from waiting fans, per second."),
+    ("queue_polls", "sellout_queue_polls", MetricKind::Counter, "Status polls reaching the queue's status service (fans, bots and visitors)."),
+    ("queue_poll_errors", "sellout_queue_poll_errors", MetricKind::Counter, "Status polls the queue's status service failed (over its capacity)."),
+    ("visitor_arrivals", "sellout_visitor_arrivals", MetricKind::Counter, "Visitors (people, beside the modelled fans) reaching the site."),
+    ("visitors_waiting", "sellout_visitors_waiting", MetricKind::Gauge, "Visitors (people) waiting in the queue."),
 ];
 
 /// The metric of one column. Columns no table here knows (added by a later

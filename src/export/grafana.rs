@@ -8,7 +8,7 @@ use super::ExportOptions;
 use super::catalogue::column_query;
 use super::options::format_rfc3339;
 use super::run_output::RunOutput;
-use crate::report::plots::{Timeseries, pool_columns};
+use crate::report::plots::{Timeseries, any_nonzero, pool_columns};
 
 /// A panel: its title (as the run's dashboard names it), y unit and lines.
 #[derive(Clone, Debug, PartialEq)]
@@ -83,7 +83,10 @@ pub fn panels(series: &Timeseries) -> Vec<GrafanaPanel> {
         panel(
             "Waiting room",
             "short",
-            lines(&[("waiting_room_entries", "entries in the queue")]),
+            lines(&[
+                ("waiting_room_entries", "entries in the queue"),
+                ("visitors_waiting", "visitors waiting"),
+            ]),
         ),
         panel(
             "Tickets",
@@ -105,6 +108,18 @@ pub fn panels(series: &Timeseries) -> Vec<GrafanaPanel> {
             "System errors (rejections and timeouts)",
             "short",
             lines(&[("errors", "system errors")]),
+        ),
+        panel(
+            "Queue status polls",
+            "short",
+            if any_nonzero(series, "queue_polls") {
+                lines(&[
+                    ("queue_polls", "status polls"),
+                    ("queue_poll_errors", "failed polls"),
+                ])
+            } else {
+                Vec::new()
+            },
         ),
         panel("Utilization", "percentunit", utilization_lines(series)),
         panel(
@@ -226,7 +241,15 @@ mod tests {
         let full = "t_s,arrivals,requests,waiting_room_entries,admitted,app_queue,app_utilization,app_instances,database_queue,database_utilization,replica_utilization,hold_p50_s,hold_p99_s,responses,errors,holds_active,tickets_sold,inventory_left,hold_requests";
         let scaled = series(full, &[&vec!["1"; 19].join(","), &vec!["2"; 19].join(",")]);
         let bare = series("t_s,arrivals,requests,errors,hold_requests", &["1,1,1,0,1"]);
-        for series in [scaled, bare] {
+        let polled = series(
+            "t_s,arrivals,errors,queue_polls,queue_poll_errors,visitors_waiting",
+            &["1,1,0,0,0,5", "2,1,0,900,300,5"],
+        );
+        let calm = series(
+            "t_s,arrivals,errors,queue_polls,queue_poll_errors",
+            &["1,1,0,0,0"],
+        );
+        for series in [scaled, bare, polled, calm] {
             let titles: Vec<String> = panels(&series).into_iter().map(|p| p.title).collect();
             assert_eq!(titles, Layout::Onsale.panel_titles(&series));
         }

@@ -27,7 +27,7 @@ pub use incidents::{
     FaultWindow, INCIDENTS_CSV, Incident, IncidentKind, fault_windows, parse_incidents,
     read_incidents,
 };
-pub use layout::{Layout, pool_color, pool_columns};
+pub use layout::{Layout, any_nonzero, pool_color, pool_columns};
 pub use sweep::sweep_plots;
 pub use time_label::{TimeAxis, clock_label, tick_label};
 pub use timeseries::Timeseries;

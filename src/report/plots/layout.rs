@@ -142,7 +142,7 @@ impl Columns<'_> {
 }
 
 /// True if the column exists and is not zero everywhere.
-fn any_nonzero(series: &Timeseries, name: &str) -> bool {
+pub fn any_nonzero(series: &Timeseries, name: &str) -> bool {
     series
         .column(name)
         .is_some_and(|values| values.iter().any(|&v| v != 0.0))
@@ -181,13 +181,18 @@ fn onsale_panels(columns: &Columns) -> Vec<Panel> {
         ),
         linear(
             "Waiting room",
-            "entries waiting",
-            vec![line(
-                "waiting_room_entries",
-                "entries in the queue",
-                4,
-                Reduce::Last,
-            )],
+            "waiting",
+            vec![
+                line(
+                    "waiting_room_entries",
+                    "entries in the queue",
+                    4,
+                    Reduce::Last,
+                ),
+                // People, where a `[visitors]` crowd is modelled beside the
+                // fans: one person may hold several entries.
+                line("visitors_waiting", "visitors waiting", 5, Reduce::Last),
+            ],
         ),
         linear(
             "Tickets",
@@ -202,6 +207,20 @@ fn onsale_panels(columns: &Columns) -> Vec<Panel> {
             "System errors (rejections and timeouts)",
             "errors per s",
             vec![line("errors", "system errors", 3, Reduce::Mean)],
+        ),
+        // The queue's status service: the crowd's polls, and those it failed
+        // (Eras 2022, Coldplay 2024: the page "down" while the queue held).
+        linear(
+            "Queue status polls",
+            "polls per s",
+            if any_nonzero(series, "queue_polls") {
+                vec![
+                    line("queue_polls", "status polls", 0, Reduce::Mean),
+                    line("queue_poll_errors", "failed polls", 3, Reduce::Mean),
+                ]
+            } else {
+                Vec::new()
+            },
         ),
         Panel {
             y_bounds: Some((0.0, 1.05)),
@@ -537,6 +556,47 @@ mod tests {
         );
         // The running mean of 1.5 and 2.5.
         assert_eq!(panels[3].lines[0].points[1].1, 2.0);
+    }
+
+    /// The status-poll panel appears when the crowd polled, with its failures;
+    /// a run whose columns are all zero (or absent) does not get an empty one.
+    #[test]
+    fn onsale_poll_panel_follows_the_crowd() {
+        let poll_and_waiting = |csv: &str| {
+            let series = columns(csv);
+            let view = Columns {
+                series: &series,
+                bucket: 1,
+                unit_s: 60.0,
+                step_s: 1.0,
+            };
+            let panels = Layout::Onsale.panels(&view);
+            let polls = panels
+                .iter()
+                .find(|panel| panel.title == "Queue status polls")
+                .map(|panel| {
+                    panel
+                        .lines
+                        .iter()
+                        .map(|l| l.points[1].1)
+                        .collect::<Vec<_>>()
+                });
+            let waiting = panels
+                .iter()
+                .find(|panel| panel.title == "Waiting room")
+                .map(|panel| panel.lines.len());
+            (polls, waiting)
+        };
+        let (polls, waiting) = poll_and_waiting(
+            "t_s,waiting_room_entries,queue_polls,queue_poll_errors,visitors_waiting\n1,5,100,0,9\n2,5,900,450,9\n",
+        );
+        assert_eq!(polls, Some(vec![900.0, 450.0]));
+        assert_eq!(waiting, Some(2), "entries and visitors");
+        let (polls, waiting) = poll_and_waiting(
+            "t_s,waiting_room_entries,queue_polls,queue_poll_errors\n1,5,0,0\n2,5,0,0\n",
+        );
+        assert_eq!(polls, None);
+        assert_eq!(waiting, Some(1));
     }
 
     #[test]
