@@ -532,6 +532,16 @@ mod tests {
         Timeseries::parse(std::path::Path::new("t.csv"), csv.as_bytes()).expect("parses")
     }
 
+    /// The series one row per point, on an axis of `unit_s` seconds.
+    fn view(series: &Timeseries, unit_s: f64, step_s: f64) -> Columns<'_> {
+        Columns {
+            series,
+            bucket: 1,
+            unit_s,
+            step_s,
+        }
+    }
+
     #[test]
     fn every_kind_has_a_layout_and_its_panels_follow_the_columns() {
         for kind in ["onsale", "service", "network", "contention"] {
@@ -541,13 +551,7 @@ mod tests {
         let series = columns(
             "t_s,desk_queue,desk_utilization,desk_arrivals_per_s\n300,1.5,0.9,7.2\n600,2.5,0.8,7.0\n",
         );
-        let view = Columns {
-            series: &series,
-            bucket: 1,
-            unit_s: 3600.0,
-            step_s: 300.0,
-        };
-        let panels = Layout::Network.panels(&view);
+        let panels = Layout::Network.panels(&view(&series, 3600.0, 300.0));
         assert_eq!(panels.len(), 4);
         assert_eq!(panels[0].lines[0].label, "desk");
         assert_eq!(
@@ -564,13 +568,7 @@ mod tests {
     fn onsale_poll_panel_follows_the_crowd() {
         let poll_and_waiting = |csv: &str| {
             let series = columns(csv);
-            let view = Columns {
-                series: &series,
-                bucket: 1,
-                unit_s: 60.0,
-                step_s: 1.0,
-            };
-            let panels = Layout::Onsale.panels(&view);
+            let panels = Layout::Onsale.panels(&view(&series, 60.0, 1.0));
             let polls = panels
                 .iter()
                 .find(|panel| panel.title == "Queue status polls")
@@ -604,13 +602,7 @@ mod tests {
         let series = columns(
             "t_s,offered,attempts,goodput,completions,timeouts,shed,in_flight,latency_total_s\n1,40,40,30,35,0,0,60,70\n2,40,90,0,0,50,0,120,0\n",
         );
-        let view = Columns {
-            series: &series,
-            bucket: 1,
-            unit_s: 60.0,
-            step_s: 1.0,
-        };
-        let panels = Layout::Service.panels(&view);
+        let panels = Layout::Service.panels(&view(&series, 60.0, 1.0));
         let titles: Vec<&str> = panels.iter().map(|p| p.title.as_str()).collect();
         assert_eq!(titles.len(), 4, "{titles:?}");
         let wasted = &panels[1].lines[1];
