@@ -277,8 +277,9 @@ pub fn run(spec: &ContentionSpec, streams: &Streams) -> Result<ContentionReport,
         success_time_total_s: 0.0,
         last_success: Time::OPENING,
     };
+    let horizon = Time::OPENING + spec.horizon.span();
     let mut simulation = Simulation::new(Time::OPENING);
-    simulation.end_at(Time::OPENING + spec.horizon.span());
+    simulation.end_at(horizon);
     for client in 0..spec.clients {
         let leg = world.leg();
         simulation
@@ -286,7 +287,7 @@ pub fn run(spec: &ContentionSpec, streams: &Streams) -> Result<ContentionReport,
             .at(Time::OPENING + leg, ContentionEvent::ReadArrives { client });
     }
     let limits = Limits {
-        horizon: Time::OPENING + spec.horizon.span(),
+        horizon,
         max_events: spec.max_events,
     };
     simulation.run(&mut world, limits)?;

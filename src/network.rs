@@ -280,11 +280,12 @@ fn simulate(
     if timeseries {
         network.record(spec.horizon.span());
     }
+    let horizon = Time::OPENING + spec.horizon.span();
     let mut simulation = Simulation::new(Time::OPENING);
-    simulation.end_at(Time::OPENING + spec.horizon.span());
+    simulation.end_at(horizon);
     network.start(simulation.scheduler());
     let limits = Limits {
-        horizon: Time::OPENING + spec.horizon.span(),
+        horizon,
         max_events: spec.max_events,
     };
     let stop = simulation.run(&mut network, limits)?;

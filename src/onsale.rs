@@ -66,6 +66,15 @@ pub fn run_recording_cores(
     simulate(model, streams, false, true)
 }
 
+/// When a run starts (the waiting room's opening, when a pre-queue opens
+/// before the sale) and its horizon.
+fn run_window(spec: &OnsaleSpec) -> (Time, Time) {
+    (
+        Time(spec.waiting_room.opens.0.0.min(0)),
+        Time::OPENING + spec.horizon.span(),
+    )
+}
+
 fn simulate(
     model: &OnsaleModel,
     streams: &Streams,
@@ -73,8 +82,7 @@ fn simulate(
     journal: bool,
 ) -> Result<(OnsaleReport, Vec<seat_core::SeatCore>), RunCheckError> {
     let spec = &model.spec;
-    let horizon = Time::OPENING + spec.horizon.span();
-    let start = Time(spec.waiting_room.opens.0.0.min(0));
+    let (start, horizon) = run_window(spec);
     let (fans, late_arrivals) = population::generate(spec, streams, horizon);
     let faults = faults::windows(spec, streams, horizon);
     let mut world = world::World::new(spec, &model.venue, fans, faults, streams)

@@ -401,8 +401,9 @@ pub fn run(spec: &ServiceSpec, streams: &Streams) -> Result<ServiceReport, StopE
         wasted: 0,
         completions_total: 0,
     };
+    let horizon = Time::OPENING + spec.horizon.span();
     let mut simulation = Simulation::new(Time::OPENING);
-    simulation.end_at(Time::OPENING + spec.horizon.span());
+    simulation.end_at(horizon);
     simulation
         .scheduler()
         .at(Time::OPENING, ServiceEvent::CallArrives);
@@ -420,7 +421,7 @@ pub fn run(spec: &ServiceSpec, streams: &Streams) -> Result<ServiceReport, StopE
         );
     }
     let limits = Limits {
-        horizon: Time::OPENING + spec.horizon.span(),
+        horizon,
         max_events: spec.max_events,
     };
     simulation.run(&mut world, limits)?;

@@ -264,21 +264,21 @@ impl<E: Compact> EventQueue<E> {
     /// Schedules `event` at `time`, after every event already scheduled for `time`.
     #[inline]
     pub fn push(&mut self, time: Time, event: E) {
-        let sequence = self.next_sequence;
-        self.next_sequence += 1;
-        if self.is_beyond_end(time) {
-            return;
+        if let Some(sequence) = self.next_sequence_by_end(time) {
+            self.insert(time, sequence, event);
         }
-        self.insert(time, sequence, event);
     }
 
-    /// Counts an event pushed past the end, which is then dropped. Its
-    /// sequence number stays used, so every other event keeps its own.
+    /// Issues the next sequence number; `None` for an event past the end,
+    /// which is counted and dropped. Its number stays used either way, so
+    /// every other event keeps its own.
     #[inline]
-    fn is_beyond_end(&mut self, time: Time) -> bool {
+    fn next_sequence_by_end(&mut self, time: Time) -> Option<u64> {
+        let sequence = self.next_sequence;
+        self.next_sequence += 1;
         let beyond = ordered(time) > self.end;
         self.beyond_end += u64::from(beyond);
-        beyond
+        (!beyond).then_some(sequence)
     }
 
     /// Schedules `event` at `time`, like [`EventQueue::push`], for a timer
@@ -288,11 +288,9 @@ impl<E: Compact> EventQueue<E> {
     /// last (the delay changed) goes the usual way, so the order stays exact.
     #[inline]
     pub fn push_in_order(&mut self, time: Time, event: E) {
-        let sequence = self.next_sequence;
-        self.next_sequence += 1;
-        if self.is_beyond_end(time) {
+        let Some(sequence) = self.next_sequence_by_end(time) else {
             return;
-        }
+        };
         let time = ordered(time);
         if self.fifo.back().is_none_or(|last| last.time <= time) {
             self.fifo.push_back(Entry {
@@ -330,6 +328,14 @@ impl<E: Compact> EventQueue<E> {
         }
     }
 
+    /// Takes the lane's front entry; the lane's positions start one later.
+    #[inline]
+    fn pop_lane_front(&mut self) -> Option<Entry<E>> {
+        let entry = self.fifo.pop_front()?;
+        self.fifo_base += 1;
+        Some(entry)
+    }
+
     /// Drops cancelled entries from the lane's front.
     #[inline]
     fn skip_cancelled(&mut self) {
@@ -339,8 +345,7 @@ impl<E: Compact> EventQueue<E> {
                 .front()
                 .is_some_and(|entry| entry.sequence == CANCELLED)
         {
-            self.fifo.pop_front();
-            self.fifo_base += 1;
+            self.pop_lane_front();
             self.fifo_cancelled -= 1;
         }
     }
@@ -488,8 +493,7 @@ impl<E: Compact> EventQueue<E> {
         let run = self.run.last().map_or(u128::MAX, Entry::key);
         let fifo = self.fifo.front().map_or(u128::MAX, Entry::key);
         let entry = if fifo < heap && fifo < run {
-            let entry = self.fifo.pop_front()?;
-            self.fifo_base += 1;
+            let entry = self.pop_lane_front()?;
             self.skip_cancelled();
             entry
         } else if run < heap {

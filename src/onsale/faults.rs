@@ -48,7 +48,7 @@ pub fn windows(spec: &OnsaleSpec, streams: &Streams, horizon: Time) -> Vec<Fault
             random: false,
         })
         .collect();
-    let start = Time(spec.waiting_room.opens.0.0.min(0));
+    let (start, _) = super::run_window(spec);
     for random in &spec.random_faults {
         for instance in 0..spec.app.servers {
             let mut rng = streams.get(&format!("faults:app:{instance}"));

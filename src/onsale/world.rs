@@ -99,10 +99,7 @@ impl World {
     ) -> Result<World, String> {
         let routes = Routes::build(spec).map_err(|invalid| invalid.to_string())?;
         let database = &spec.database;
-        // The run starts at the waiting room's opening when a pre-queue
-        // opens before the sale.
-        let start = Time(spec.waiting_room.opens.0.0.min(0));
-        let horizon = Time::OPENING + spec.horizon.span();
+        let (start, horizon) = super::run_window(spec);
         let mut series = Series::new(columns(spec, &routes));
         // One row a second from the start to the horizon (a hint only: the
         // horizon has no upper bound, so `reserve_rows` may decline).
