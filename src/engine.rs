@@ -8,12 +8,14 @@
 //!          └──────────────────── Simulation::run ◀──────────────────┘
 //! ```
 
+mod prefetch;
 pub mod progress;
 mod queue;
 mod run;
 mod streams;
 mod time;
 
+pub use prefetch::prefetch;
 pub use queue::{Compact, EventQueue, LaneTimer};
 pub use run::{Limits, Model, Scheduler, Simulation, Stop, StopError};
 pub use streams::{MAX_EXACT_SEED, Rng, Streams, derive_seed};

@@ -482,6 +482,28 @@ impl<E: Compact> EventQueue<E> {
         .map(unordered)
     }
 
+    /// The event `pop` would return next, when it is already near (a hint:
+    /// `None` while a far bucket may hold it).
+    #[inline]
+    pub fn peek_near(&self) -> Option<&E> {
+        let heap = self.heap_top().unwrap_or(u128::MAX);
+        let run = self.run.last().map_or(u128::MAX, Entry::key);
+        let fifo = self.fifo.front().map_or(u128::MAX, Entry::key);
+        if self.far_start <= heap.min(run).min(fifo) {
+            return None;
+        }
+        if fifo < heap && fifo < run {
+            self.fifo.front().map(|entry| &entry.payload)
+        } else if run < heap {
+            self.run.last().map(|entry| &entry.payload)
+        } else if Self::INLINE {
+            self.inline.first().map(|entry| &entry.payload)
+        } else {
+            let slot = self.slotted.first()?.payload;
+            self.slab[slot as usize].as_ref()
+        }
+    }
+
     /// Removes and returns the earliest event.
     #[inline]
     pub fn pop(&mut self) -> Option<(Time, E)> {
@@ -626,6 +648,14 @@ mod tests {
                     let expected = reference.iter().enumerate().min_by_key(|(_, e)| **e).map(|(i, _)| i);
                     let expected = expected.map(|i| reference.remove(i));
                     prop_assert_eq!(queue.peek_time().map(|t| t.0), expected.map(|e| e.0));
+                    // The hint names the next event, or nothing while a far
+                    // bucket may hold it.
+                    if let Some(next) = queue.peek_near() {
+                        prop_assert_eq!(Some(*next), expected.map(|e| e.1));
+                    }
+                    if let Some(next) = large.peek_near() {
+                        prop_assert_eq!(Some(next[3]), expected.map(|e| e.1));
+                    }
                     prop_assert_eq!(queue.pop().map(|(t, e)| (t.0, e)), expected);
                     prop_assert_eq!(large.pop().map(|(t, e)| (t.0, e[3])), expected);
                 } else {
@@ -702,6 +732,7 @@ mod tests {
                     2 => {
                         let expected = reference.iter().enumerate().min_by_key(|(_, e)| **e).map(|(i, _)| i);
                         let expected = expected.map(|i| reference.remove(i));
+                        prop_assert_eq!(queue.peek_near().copied(), expected.map(|e| e.1), "a cancelled timer is never next");
                         prop_assert_eq!(queue.pop().map(|(t, e)| (t.0, e)), expected);
                     }
                     _ => {
@@ -736,6 +767,8 @@ mod tests {
                 } else if op == 1 {
                     let expected = reference.iter().enumerate().min_by_key(|(_, e)| **e).map(|(i, _)| i);
                     let expected = expected.map(|i| reference.remove(i));
+                    prop_assert_eq!(queue.peek_near().copied(), expected.map(|e| e.1));
+                    prop_assert_eq!(large.peek_near().map(|e| e[3]), expected.map(|e| e.1));
                     prop_assert_eq!(queue.pop().map(|(t, e)| (t.0, e)), expected);
                     prop_assert_eq!(large.pop().map(|(t, e)| (t.0, e[3])), expected);
                 } else {

@@ -12,6 +12,11 @@ pub trait Model {
 
     /// Handles one event at virtual time `now`; schedules follow-ups on `scheduler`.
     fn dispatch(&mut self, now: Time, event: Self::Event, scheduler: &mut Scheduler<Self::Event>);
+
+    /// A hint: `event` is probably handled next, so the model may prefetch
+    /// the memory it will touch. Does nothing by default.
+    #[inline]
+    fn upcoming(&self, _event: &Self::Event) {}
 }
 
 /// What a handler may do with time: read the clock and schedule events.
@@ -199,6 +204,9 @@ impl<E: Compact> Simulation<E> {
                 .is_multiple_of(super::progress::EVERY_EVENTS)
             {
                 super::progress::reached(start, time, limits.horizon);
+            }
+            if let Some(next) = self.scheduler.queue.peek_near() {
+                model.upcoming(next);
             }
             model.dispatch(time, event, &mut self.scheduler);
         }

@@ -251,4 +251,13 @@ impl Model for World {
             Event::AccessCheck(event) => self.on_access_check(now, event, scheduler),
         }
     }
+
+    /// The next event's fan record starts loading while this one is
+    /// handled (see [`crate::engine::prefetch`]).
+    #[inline]
+    fn upcoming(&self, event: &Event) {
+        if let Some(record) = event.fan().and_then(|fan| self.fans.get(fan as usize)) {
+            crate::engine::prefetch(record);
+        }
+    }
 }

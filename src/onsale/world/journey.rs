@@ -120,6 +120,12 @@ impl World {
             return self.admit_while_places_free(now, scheduler);
         }
         let batch: Vec<u32> = self.room.admit_batch().collect();
+        // The whole batch's records load at once instead of one miss at a time.
+        for &fan in &batch {
+            if let Some(record) = self.fans.get(fan as usize) {
+                crate::engine::prefetch(record);
+            }
+        }
         for fan in batch {
             if self.leave_queue(now, fan) {
                 self.admit(now, fan, scheduler);
