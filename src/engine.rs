@@ -8,6 +8,7 @@
 //!          └──────────────────── Simulation::run ◀──────────────────┘
 //! ```
 
+mod huge_pages;
 mod prefetch;
 pub mod progress;
 mod queue;
@@ -15,6 +16,7 @@ mod run;
 mod streams;
 mod time;
 
+pub use huge_pages::advise_huge_pages;
 pub use prefetch::prefetch;
 pub use queue::{Compact, EventQueue, LaneTimer};
 pub use run::{Limits, Model, Scheduler, Simulation, Stop, StopError};

@@ -77,10 +77,14 @@ pub fn generate(spec: &OnsaleSpec, streams: &Streams, horizon: Time) -> (Vec<Fan
     let late = arrivals.iter().filter(|(time, _)| *time > horizon).count();
     arrivals.truncate(arrivals.len() - late);
     let mut traits = streams.get("demand:fans");
-    let fans = arrivals
-        .into_iter()
-        .map(|(arrived, is_bot)| new_fan(spec, arrived, is_bot, &mut traits))
-        .collect();
+    let mut fans = Vec::with_capacity(arrivals.len());
+    // Read at random all run long: see `advise_huge_pages`.
+    crate::engine::advise_huge_pages(fans.spare_capacity_mut());
+    fans.extend(
+        arrivals
+            .into_iter()
+            .map(|(arrived, is_bot)| new_fan(spec, arrived, is_bot, &mut traits)),
+    );
     (fans, late as u64)
 }
 
