@@ -13,10 +13,11 @@ pub trait Model {
     /// Handles one event at virtual time `now`; schedules follow-ups on `scheduler`.
     fn dispatch(&mut self, now: Time, event: Self::Event, scheduler: &mut Scheduler<Self::Event>);
 
-    /// A hint: `event` is probably handled next, so the model may prefetch
-    /// the memory it will touch. Does nothing by default.
+    /// A hint: the event handled next is probably about `subject` (its
+    /// [`Compact::subject`]), so the model may prefetch that record. Does
+    /// nothing by default.
     #[inline]
-    fn upcoming(&self, _event: &Self::Event) {}
+    fn upcoming(&self, _subject: u32) {}
 }
 
 /// What a handler may do with time: read the clock and schedule events.
@@ -205,8 +206,8 @@ impl<E: Compact> Simulation<E> {
             {
                 super::progress::reached(start, time, limits.horizon);
             }
-            if let Some(next) = self.scheduler.queue.peek_near() {
-                model.upcoming(next);
+            if let Some(subject) = self.scheduler.queue.upcoming_subject() {
+                model.upcoming(subject);
             }
             model.dispatch(time, event, &mut self.scheduler);
         }

@@ -63,27 +63,6 @@ pub enum Event {
     AccessCheck(AccessCheckEvent),
 }
 
-impl Event {
-    /// The fan whose record handling this event reads, if any.
-    #[inline]
-    pub fn fan(&self) -> Option<u32> {
-        match self {
-            Event::FanArrives(fan) | Event::FanLosesPatience(fan) | Event::FanActs { fan, .. } => {
-                Some(*fan)
-            }
-            Event::ClientTimeout(request)
-            | Event::Cdn(CdnEvent::Responds(request))
-            | Event::App(AppEvent::WorkDone(request) | AppEvent::Sheds(request))
-            | Event::Database(DatabaseEvent::TransactionDone(request))
-            | Event::Replicas(ReplicasEvent::ReadDone(request))
-            | Event::Payment(PaymentEvent::Answers(request, _))
-            | Event::Cache(CacheEvent::Hit(request))
-            | Event::AccessCheck(AccessCheckEvent::Checked(request)) => Some(request.fan),
-            _ => None,
-        }
-    }
-}
-
 /// The far future of an on-sale is mostly patience timers: those, and the
 /// other events that name only an index, wait packed as (tag << 32) | index.
 impl Compact for Event {
@@ -124,6 +103,25 @@ impl Compact for Event {
             11 => Event::BotOrdersCancelled,
             12 => Event::InstancesReady(small),
             tag => unreachable!("no on-sale event packs with tag {tag}"),
+        }
+    }
+
+    /// The fan whose record handling this event reads first.
+    #[inline]
+    fn subject(&self) -> Option<u32> {
+        match self {
+            Event::FanArrives(fan) | Event::FanLosesPatience(fan) | Event::FanActs { fan, .. } => {
+                Some(*fan)
+            }
+            Event::ClientTimeout(request)
+            | Event::Cdn(CdnEvent::Responds(request))
+            | Event::App(AppEvent::WorkDone(request) | AppEvent::Sheds(request))
+            | Event::Database(DatabaseEvent::TransactionDone(request))
+            | Event::Replicas(ReplicasEvent::ReadDone(request))
+            | Event::Payment(PaymentEvent::Answers(request, _))
+            | Event::Cache(CacheEvent::Hit(request))
+            | Event::AccessCheck(AccessCheckEvent::Checked(request)) => Some(request.fan),
+            _ => None,
         }
     }
 }

@@ -255,8 +255,8 @@ impl Model for World {
     /// The next event's fan record starts loading while this one is
     /// handled (see [`crate::engine::prefetch`]).
     #[inline]
-    fn upcoming(&self, event: &Event) {
-        if let Some(record) = event.fan().and_then(|fan| self.fans.get(fan as usize)) {
+    fn upcoming(&self, fan: u32) {
+        if let Some(record) = self.fans.get(fan as usize) {
             crate::engine::prefetch(record);
         }
     }
