@@ -2,19 +2,20 @@
 //! opening (shuffled or FIFO), then first-come-first-served, drained at a set
 //! outflow. Every session of a fan is its own queue entry.
 
-use std::collections::VecDeque;
+mod entries;
 
 use rand::RngExt;
 
 use crate::engine::{Rng, Streams, Time};
 use crate::model::{AdmissionPolicy, WaitingRoomMode, WaitingRoomSpec};
 use crate::onsale::metrics::Column;
+use entries::Entries;
 
 /// Queue entries waiting for admission.
 pub struct WaitingRoom {
     mode: WaitingRoomMode,
     pre_queue: Vec<u32>,
-    queue: VecDeque<u32>,
+    queue: Entries,
     shuffle: Rng,
     per_second: f64,
     carry: f64,
@@ -52,7 +53,7 @@ impl WaitingRoom {
         WaitingRoom {
             mode: spec.mode,
             pre_queue: Vec::new(),
-            queue: VecDeque::new(),
+            queue: Entries::default(),
             shuffle: streams.get("waiting_room:shuffle"),
             per_second: spec.outflow_per_min / 60.0,
             carry: 0.0,
@@ -116,8 +117,10 @@ impl WaitingRoom {
         }
         // The pre-queue's buffer becomes the queue's (no copy): at a big
         // on-sale it holds millions of entries.
-        let mut ordered = VecDeque::from(std::mem::take(&mut self.pre_queue));
-        ordered.append(&mut self.queue);
+        let mut ordered = Entries::from_vec(std::mem::take(&mut self.pre_queue));
+        while let Some(fan) = self.queue.pop_front() {
+            ordered.push_back(fan);
+        }
         self.queue = ordered;
         self.open = true;
     }
@@ -154,7 +157,7 @@ impl WaitingRoom {
     }
 
     /// The entries admitted this second (fractional outflow carries over).
-    pub fn admit_batch(&mut self) -> impl Iterator<Item = u32> + '_ {
+    pub fn admit_batch(&mut self) -> Vec<u32> {
         self.carry += self.per_second;
         let count = (self.carry.floor() as usize).min(self.queue.len());
         self.carry -= count as f64;
@@ -163,7 +166,7 @@ impl WaitingRoom {
             self.carry = self.carry.min(1.0);
         }
         self.admitted_this_second += count as u64;
-        self.queue.drain(..count)
+        self.queue.take_front(count)
     }
 
     /// Operators or the adaptive controller change the outflow (never below 0).
@@ -196,7 +199,7 @@ impl WaitingRoom {
         let mut fans: Vec<u32> = self
             .pre_queue
             .drain(..)
-            .chain(self.queue.drain(..))
+            .chain(std::iter::from_fn(|| self.queue.pop_front()))
             .collect();
         fans.sort_unstable();
         fans.dedup();
@@ -251,7 +254,7 @@ mod tests {
         room.open();
         let mut admitted = 0u64;
         for t in 1..=600u64 {
-            let batch: Vec<u32> = room.admit_batch().collect();
+            let batch: Vec<u32> = room.admit_batch();
             // FIFO: this second's entries are the next ones in arrival order.
             let expected: Vec<u32> =
                 (admitted as u32..admitted as u32 + batch.len() as u32).collect();
@@ -272,14 +275,14 @@ mod tests {
         let mut room = room(WaitingRoomMode::Fifo, 90.0, None);
         room.open();
         for _ in 0..100 {
-            assert_eq!(room.admit_batch().count(), 0);
+            assert_eq!(room.admit_batch().len(), 0);
         }
         for fan in 0..1000 {
             room.join(after_opening(), fan, 1);
         }
-        assert_eq!(room.admit_batch().count(), 2);
+        assert_eq!(room.admit_batch().len(), 2);
         // Then 1.5 per second: 1, 2, 1, 2, ...
-        let next: Vec<usize> = (0..4).map(|_| room.admit_batch().count()).collect();
+        let next: Vec<usize> = (0..4).map(|_| room.admit_batch().len()).collect();
         assert_eq!(next, vec![2, 1, 2, 1]);
     }
 
@@ -290,18 +293,18 @@ mod tests {
             room.join(after_opening(), fan, 1);
         }
         room.open();
-        assert_eq!(room.admit_batch().count(), 10);
+        assert_eq!(room.admit_batch().len(), 10);
         room.set_outflow(120.0);
         assert_eq!(room.outflow_per_min(), 120.0);
-        assert_eq!(room.admit_batch().count(), 2);
+        assert_eq!(room.admit_batch().len(), 2);
         room.set_outflow(-50.0);
         assert_eq!(room.outflow_per_min(), 0.0);
-        assert_eq!(room.admit_batch().count(), 0);
+        assert_eq!(room.admit_batch().len(), 0);
     }
 
     fn drain(room: &mut WaitingRoom) -> Vec<u32> {
         room.set_outflow(1e12);
-        room.admit_batch().collect()
+        room.admit_batch()
     }
 
     #[test]

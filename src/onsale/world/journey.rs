@@ -119,7 +119,7 @@ impl World {
         if self.room.caps_concurrency() {
             return self.admit_while_places_free(now, scheduler);
         }
-        let batch: Vec<u32> = self.room.admit_batch().collect();
+        let batch = self.room.admit_batch();
         // The whole batch's records load at once instead of one miss at a time.
         for &fan in &batch {
             if let Some(record) = self.fans.get(fan as usize) {
