@@ -114,12 +114,12 @@ impl Stock<'_> {
             let len = quantity;
             return Ok(Pick::Block { row, start, len });
         }
-        let (mut in_area, mut eligible) = (0u32, 0u32);
-        for (zone, counts) in self.venue.zones.iter().zip(&self.tally.zones) {
-            let (area, allowed) = self.zone_fit(request, zone);
-            in_area += if area { counts.free } else { 0 };
-            eligible += if allowed { counts.free } else { 0 };
-        }
+        let (in_area, eligible) = if unfiltered {
+            let free = self.reserved_free();
+            (free, free)
+        } else {
+            self.free_by_zone(request)
+        };
         if request.allow_split && eligible >= quantity {
             let seats = self
                 .index
@@ -132,6 +132,27 @@ impl Stock<'_> {
             return Ok(Pick::Seats(seats));
         }
         Err(shortage(in_area, eligible, quantity).unwrap_or(Refusal::NoAdjacentSeats))
+    }
+
+    /// Free reserved seats: the total less the GA tiers' (every GA ticket
+    /// counts in its zone and in its tier), O(tiers). A refused unfiltered
+    /// request, the common one once a sale sells out, took a pass over every
+    /// zone (8% of a 100k-fan toy on-sale).
+    fn reserved_free(&self) -> u32 {
+        let general_admission: u32 = self.tally.tiers.iter().map(|tier| tier.free).sum();
+        self.tally.total.free.saturating_sub(general_admission)
+    }
+
+    /// Free seats (in the requested area, and also at an allowed price) by
+    /// a pass over every zone.
+    fn free_by_zone(&self, request: &HoldRequest) -> (u32, u32) {
+        let (mut in_area, mut eligible) = (0u32, 0u32);
+        for (zone, counts) in self.venue.zones.iter().zip(&self.tally.zones) {
+            let (area, allowed) = self.zone_fit(request, zone);
+            in_area += if area { counts.free } else { 0 };
+            eligible += if allowed { counts.free } else { 0 };
+        }
+        (in_area, eligible)
     }
 
     /// Sorted, merged leaf ranges of the zones the request may buy from.
