@@ -82,6 +82,15 @@ struct Slot {
 
 const NO_SUBJECT: u32 = u32::MAX;
 
+/// The three near sources of [`EventQueue`]: the fixed-delay lane, the
+/// sorted run of a due far bucket, and the heap.
+#[derive(Clone, Copy)]
+enum Near {
+    Lane,
+    Run,
+    Heap,
+}
+
 /// Bits a packed event may use: a packed entry is one u128 of the time within
 /// its bucket (36 bits), the sequence number (48) and the event (44), so
 /// sorting the u128s sorts by (time, sequence).
@@ -455,6 +464,23 @@ impl<E: Compact> EventQueue<E> {
         heap.min(run).min(fifo)
     }
 
+    /// Which near source holds the earliest key, and that key (`u128::MAX`,
+    /// from the heap, when all are empty). Keys are unique (sequence
+    /// numbers), so exactly one source wins.
+    #[inline]
+    fn nearest(&self) -> (Near, u128) {
+        let heap = self.heap_top().unwrap_or(u128::MAX);
+        let run = self.run.last().map_or(u128::MAX, Entry::key);
+        let fifo = self.fifo.front().map_or(u128::MAX, Entry::key);
+        if fifo < heap && fifo < run {
+            (Near::Lane, fifo)
+        } else if run < heap {
+            (Near::Run, run)
+        } else {
+            (Near::Heap, heap)
+        }
+    }
+
     /// Moves far buckets in until the first one left starts after the
     /// earliest near event. A bucket becomes the run when the run is empty;
     /// the rare bucket that refills a range still being drained (pushed there
@@ -507,24 +533,21 @@ impl<E: Compact> EventQueue<E> {
     /// so both lines load while the current event is handled.
     #[inline]
     pub fn upcoming_subject(&self) -> Option<u32> {
-        let heap = self.heap_top().unwrap_or(u128::MAX);
-        let run = self.run.last().map_or(u128::MAX, Entry::key);
-        let fifo = self.fifo.front().map_or(u128::MAX, Entry::key);
-        if self.far_start <= heap.min(run).min(fifo) {
+        let (source, key) = self.nearest();
+        if self.far_start <= key {
             return None;
         }
-        if fifo < heap && fifo < run {
-            self.fifo.front()?.payload.subject()
-        } else if run < heap {
-            self.run.last()?.payload.subject()
-        } else if Self::INLINE {
-            self.inline.first()?.payload.subject()
-        } else {
-            let slot = self.slotted.first()?.payload;
-            if let Some(event) = self.slab.get(slot.index as usize) {
-                super::prefetch(event);
+        match source {
+            Near::Lane => self.fifo.front()?.payload.subject(),
+            Near::Run => self.run.last()?.payload.subject(),
+            Near::Heap if Self::INLINE => self.inline.first()?.payload.subject(),
+            Near::Heap => {
+                let slot = self.slotted.first()?.payload;
+                if let Some(event) = self.slab.get(slot.index as usize) {
+                    super::prefetch(event);
+                }
+                (slot.subject != NO_SUBJECT).then_some(slot.subject)
             }
-            (slot.subject != NO_SUBJECT).then_some(slot.subject)
         }
     }
 
@@ -534,18 +557,14 @@ impl<E: Compact> EventQueue<E> {
         if self.far_start <= self.near_key() {
             self.settle();
         }
-        // Keys are unique (sequence numbers), so exactly one source wins.
-        let heap = self.heap_top().unwrap_or(u128::MAX);
-        let run = self.run.last().map_or(u128::MAX, Entry::key);
-        let fifo = self.fifo.front().map_or(u128::MAX, Entry::key);
-        let entry = if fifo < heap && fifo < run {
-            let entry = self.pop_lane_front()?;
-            self.skip_cancelled();
-            entry
-        } else if run < heap {
-            self.run.pop()?
-        } else {
-            self.heap_pop()?
+        let entry = match self.nearest().0 {
+            Near::Lane => {
+                let entry = self.pop_lane_front()?;
+                self.skip_cancelled();
+                entry
+            }
+            Near::Run => self.run.pop()?,
+            Near::Heap => self.heap_pop()?,
         };
         self.current = entry.time >> BUCKET_SHIFT;
         Some((unordered(entry.time), entry.payload))

@@ -170,6 +170,15 @@ impl World {
         }
     }
 
+    /// Starts loading a fan's record before it is read (see
+    /// [`crate::engine::prefetch`]).
+    #[inline]
+    pub(super) fn prefetch_fan(&self, fan: u32) {
+        if let Some(record) = self.fans.get(fan as usize) {
+            crate::engine::prefetch(record);
+        }
+    }
+
     /// The routes this run uses.
     pub(super) fn routes(&self) -> &Routes {
         &self.routes
@@ -256,8 +265,6 @@ impl Model for World {
     /// handled (see [`crate::engine::prefetch`]).
     #[inline]
     fn upcoming(&self, fan: u32) {
-        if let Some(record) = self.fans.get(fan as usize) {
-            crate::engine::prefetch(record);
-        }
+        self.prefetch_fan(fan);
     }
 }

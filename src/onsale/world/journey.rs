@@ -122,9 +122,7 @@ impl World {
         let batch = self.room.admit_batch();
         // The whole batch's records load at once instead of one miss at a time.
         for &fan in &batch {
-            if let Some(record) = self.fans.get(fan as usize) {
-                crate::engine::prefetch(record);
-            }
+            self.prefetch_fan(fan);
         }
         for fan in batch {
             if self.leave_queue(now, fan) {
