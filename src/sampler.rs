@@ -66,23 +66,40 @@ impl Sampler {
         }
     }
 
-    /// One draw.
-    #[inline]
+    /// One draw. The exponential, the queueing benches' distribution, is
+    /// drawn inline; the others out of line, so a call site stays small.
+    #[inline(always)]
     pub fn sample(&self, rng: &mut Rng) -> Span {
         let nanos = match self {
             Sampler::Exp { mean_ns } => {
-                let unit: f64 = rng.sample(Exp1);
+                let unit: f64 = Exp1.sample(rng);
                 unit * mean_ns
             }
             Sampler::Det(span) => return *span,
+            _ => self.sample_other(rng),
+        };
+        span_of(nanos)
+    }
+
+    /// A draw, in nanoseconds, of the distributions [`Sampler::sample`] does
+    /// not draw inline.
+    #[inline(never)]
+    fn sample_other(&self, rng: &mut Rng) -> f64 {
+        match self {
+            Sampler::Exp { mean_ns } => Distribution::<f64>::sample(&Exp1, rng) * mean_ns,
+            Sampler::Det(span) => span.0 as f64,
             Sampler::LogNormal(distribution) => distribution.sample(rng),
             Sampler::Gamma(distribution) => distribution.sample(rng),
             Sampler::Uniform { low_ns, width_ns } => low_ns + width_ns * rng.random::<f64>(),
-        };
-        // Round half up without libm's `round` (a call on the hot path); `as`
-        // saturates, and durations never go negative.
-        Span(((nanos + 0.5) as i64).max(0))
+        }
     }
+}
+
+/// Nanoseconds rounded half up to a span, without libm's `round` (a call on
+/// the hot path); `as` saturates, and durations never go negative.
+#[inline(always)]
+fn span_of(nanos: f64) -> Span {
+    Span(((nanos + 0.5) as i64).max(0))
 }
 
 #[cfg(test)]

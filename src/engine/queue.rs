@@ -69,6 +69,11 @@ pub trait Compact: Sized {
     fn subject(&self) -> Option<u32> {
         None
     }
+
+    /// Whether [`Compact::subject`] can be `Some`: without subjects the run
+    /// loop skips the upcoming-event lookup at compile time (M/M/1 paid a
+    /// second scan of the near sources on every event for a hint of `None`).
+    const HAS_SUBJECT: bool = false;
 }
 
 /// A large event's place in the slab, with its subject ([`NO_SUBJECT`] if
@@ -289,7 +294,7 @@ impl<E: Compact> EventQueue<E> {
     }
 
     /// Schedules `event` at `time`, after every event already scheduled for `time`.
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, time: Time, event: E) {
         if let Some(sequence) = self.next_sequence_by_end(time) {
             self.insert(time, sequence, event);
@@ -383,7 +388,7 @@ impl<E: Compact> EventQueue<E> {
         self.insert(time, 0, event);
     }
 
-    #[inline]
+    #[inline(always)]
     fn insert(&mut self, time: Time, sequence: u64, event: E) {
         let entry = Entry {
             time: ordered(time),
@@ -392,15 +397,23 @@ impl<E: Compact> EventQueue<E> {
         };
         let bucket = entry.time >> BUCKET_SHIFT;
         if bucket > self.current.saturating_add(1) {
-            self.far.entry(bucket).or_default().push(entry);
-            self.far_len += 1;
-            self.far_start = self.far_start.min(u128::from(bucket << BUCKET_SHIFT) << 64);
+            self.insert_far(bucket, entry);
         } else {
             self.heap_push(entry);
         }
     }
 
-    #[inline]
+    /// Out of line, so the map's code stays out of every push's frame: inlined,
+    /// it gave `insert` a 456-byte stack frame that an M/M/1 push (always near)
+    /// set up on every call.
+    #[inline(never)]
+    fn insert_far(&mut self, bucket: u64, entry: Entry<E>) {
+        self.far.entry(bucket).or_default().push(entry);
+        self.far_len += 1;
+        self.far_start = self.far_start.min(u128::from(bucket << BUCKET_SHIFT) << 64);
+    }
+
+    #[inline(always)]
     fn heap_push(&mut self, entry: Entry<E>) {
         if Self::INLINE {
             return push_entry(&mut self.inline, entry);
@@ -533,6 +546,9 @@ impl<E: Compact> EventQueue<E> {
     /// so both lines load while the current event is handled.
     #[inline]
     pub fn upcoming_subject(&self) -> Option<u32> {
+        if !E::HAS_SUBJECT {
+            return None;
+        }
         let (source, key) = self.nearest();
         if self.far_start <= key {
             return None;
@@ -554,10 +570,12 @@ impl<E: Compact> EventQueue<E> {
     /// Removes and returns the earliest event.
     #[inline]
     pub fn pop(&mut self) -> Option<(Time, E)> {
-        if self.far_start <= self.near_key() {
+        let mut near = self.nearest();
+        if self.far_start <= near.1 {
             self.settle();
+            near = self.nearest();
         }
-        let entry = match self.nearest().0 {
+        let entry = match near.0 {
             Near::Lane => {
                 let entry = self.pop_lane_front()?;
                 self.skip_cancelled();
@@ -571,11 +589,13 @@ impl<E: Compact> EventQueue<E> {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn push_entry<P>(heap: &mut Vec<Entry<P>>, entry: Entry<P>) {
+    // The key from the entry in hand, not read back from the heap: the read
+    // back waited on the stores of the push (a failed store-to-load forward).
+    let key = entry.key();
+    let mut child = heap.len();
     heap.push(entry);
-    let mut child = heap.len() - 1;
-    let key = heap[child].key();
     while child > 0 {
         let parent = (child - 1) / 2;
         if heap[parent].key() <= key {
@@ -626,6 +646,7 @@ mod tests {
     impl Compact for [u64; 8] {}
     /// The label is the subject, so the hint can be checked against pops.
     impl Compact for [usize; 4] {
+        const HAS_SUBJECT: bool = true;
         fn subject(&self) -> Option<u32> {
             Some(self[3] as u32)
         }
@@ -633,6 +654,7 @@ mod tests {
 
     /// Even labels travel packed, odd ones whole: both far paths in one queue.
     impl Compact for usize {
+        const HAS_SUBJECT: bool = true;
         fn pack(&self) -> Option<u64> {
             self.is_multiple_of(2).then_some(*self as u64)
         }

@@ -106,6 +106,8 @@ impl Compact for Event {
         }
     }
 
+    const HAS_SUBJECT: bool = true;
+
     /// The fan whose record handling this event reads first.
     #[inline]
     fn subject(&self) -> Option<u32> {

@@ -35,10 +35,12 @@ impl<const N: usize> TimeAverage<N> {
     fn accumulate(&mut self, now: Time) {
         let from = self.last_change.max(self.warmup_end);
         if now > from {
-            // i128: the warm-up end may be Time(i64::MIN) ("no warm-up").
-            let elapsed = (i128::from(now.0) - i128::from(from.0)) as u128;
+            // The gap between two i64 times fits a u64 (the warm-up end may
+            // be Time(i64::MIN), "no warm-up"), and a u64 by a u64 is one
+            // multiply where the i128 difference made it three.
+            let elapsed = now.0.wrapping_sub(from.0) as u64;
             for (area, value) in self.areas.iter_mut().zip(self.values) {
-                *area += u128::from(value) * elapsed;
+                *area += u128::from(value) * u128::from(elapsed);
             }
         }
         self.last_change = now;
