@@ -9,6 +9,7 @@
 //! ```
 
 mod huge_pages;
+mod lane;
 mod prefetch;
 pub mod progress;
 mod queue;

@@ -14,8 +14,10 @@
 //! their payloads in place (see [`EventQueue`]): oasis-2025 at 0.2 ran in 0.73×
 //! the time, byte-identical, with M/M/1 unchanged (0.95×, within noise).
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 
+use super::lane::Lane;
+pub use super::lane::LaneTimer;
 use super::time::Time;
 
 /// Events up to this many bytes are stored in the heap itself.
@@ -23,18 +25,18 @@ const INLINE_BYTES: usize = 16;
 
 /// One scheduled event's place in the order, and its payload: the event
 /// itself, or the slab slot holding it.
-struct Entry<P> {
+pub(super) struct Entry<P> {
     /// The time with its sign bit flipped, so unsigned order is time order.
-    time: u64,
-    sequence: u64,
-    payload: P,
+    pub(super) time: u64,
+    pub(super) sequence: u64,
+    pub(super) payload: P,
 }
 
 impl<P> Entry<P> {
     /// (time, sequence) as one integer: one compare on the hot path.
     #[inline]
     fn key(&self) -> u128 {
-        ((self.time as u128) << 64) | self.sequence as u128
+        key_of(self.time, self.sequence)
     }
 }
 
@@ -201,14 +203,13 @@ pub struct EventQueue<E> {
     /// The key where the first far bucket starts (`u128::MAX` with none), so
     /// `pop` asks the map only when a bucket may be due.
     far_start: u128,
-    /// Timers of one fixed delay (see [`EventQueue::push_in_order`]), in push
-    /// order, which is their (time, sequence) order. The front is never a
-    /// cancelled entry (sequence [`CANCELLED`]).
-    fifo: VecDeque<Entry<E>>,
-    /// Lane position of `fifo`'s front: entries popped from the lane so far.
-    fifo_base: u64,
-    /// Cancelled entries still in the lane.
-    fifo_cancelled: usize,
+    /// Timers of one fixed delay (see [`EventQueue::push_in_order`]).
+    /// Boxed: a run without them (M/M/1) carries one pointer, not the
+    /// lane's 80 bytes, in the queue its loop keeps on the stack.
+    lane: Box<Lane<E>>,
+    /// The key of the lane's front (`u128::MAX` when empty), kept here so
+    /// the choice of source on every pop reads no lane.
+    lane_key: u128,
     /// Bucket of the latest event popped: events beyond the next bucket go far.
     current: u64,
     next_sequence: u64,
@@ -218,16 +219,10 @@ pub struct EventQueue<E> {
     beyond_end: u64,
 }
 
-/// Where a fixed-delay timer waits in the lane, to cancel it (see
-/// [`EventQueue::cancel_in_order`]). 32 bits so it fits in a request's
-/// padding; the lane never holds 2^32 timers, and a cancel checks the event.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct LaneTimer(u32);
-
-/// The sequence of a cancelled lane entry: 0 is never issued to a lane
-/// timer (it is reserved for [`EventQueue::push_front`], which never uses
-/// the lane).
-const CANCELLED: u64 = 0;
+#[inline]
+fn key_of(time: u64, sequence: u64) -> u128 {
+    (u128::from(time) << 64) | u128::from(sequence)
+}
 
 fn ordered(time: Time) -> u64 {
     (time.0 as u64) ^ (1 << 63)
@@ -258,9 +253,8 @@ impl<E: Compact> EventQueue<E> {
             far: BTreeMap::new(),
             far_len: 0,
             far_start: u128::MAX,
-            fifo: VecDeque::new(),
-            fifo_base: 0,
-            fifo_cancelled: 0,
+            lane: Box::new(Lane::new()),
+            lane_key: u128::MAX,
             // The opening's bucket: events near it go straight to the heap.
             current: ordered(Time(0)) >> BUCKET_SHIFT,
             next_sequence: 1,
@@ -284,8 +278,7 @@ impl<E: Compact> EventQueue<E> {
 
     /// Number of pending events, not counting those dropped beyond the end.
     pub fn len(&self) -> usize {
-        self.inline.len() + self.slotted.len() + self.run.len() + self.far_len + self.fifo.len()
-            - self.fifo_cancelled
+        self.inline.len() + self.slotted.len() + self.run.len() + self.far_len + self.lane.len()
     }
 
     /// True when nothing is pending.
@@ -318,18 +311,21 @@ impl<E: Compact> EventQueue<E> {
     /// client timeout): it waits in a first-in-first-out lane, one O(1) step
     /// in and out instead of a heap's O(log n). A time earlier than the lane's
     /// last (the delay changed) goes the usual way, so the order stays exact.
+    /// `tag` identifies the timer to [`EventQueue::cancel_in_order`].
     #[inline]
-    pub fn push_in_order(&mut self, time: Time, event: E) {
+    pub fn push_in_order(&mut self, time: Time, event: E, tag: u64) {
         let Some(sequence) = self.next_sequence_by_end(time) else {
             return;
         };
         let time = ordered(time);
-        if self.fifo.back().is_none_or(|last| last.time <= time) {
-            self.fifo.push_back(Entry {
+        if self.lane.fits(time) {
+            let entry = Entry {
                 time,
                 sequence,
                 payload: event,
-            });
+            };
+            self.lane.push_back(entry, tag);
+            self.lane_key = self.lane_key.min(key_of(time, sequence));
         } else {
             self.insert(unordered(time), sequence, event);
         }
@@ -339,47 +335,24 @@ impl<E: Compact> EventQueue<E> {
     /// [`EventQueue::push_in_order`] takes if it stays in the lane: a handle
     /// for [`EventQueue::cancel_in_order`].
     pub fn next_in_order(&self) -> LaneTimer {
-        LaneTimer((self.fifo_base + self.fifo.len() as u64) as u32)
+        self.lane.next_timer()
     }
 
     /// Cancels the lane timer at position `timer` if it is still waiting and
-    /// `is_it` recognises its event (the position may hold another timer, if
-    /// the push went to the heap or past the end): a timer that can no longer
+    /// was pushed with `tag` (the position may hold another timer, if the
+    /// push went to the heap or past the end): a timer that can no longer
     /// matter, such as the timeout of a request just answered, is then never
     /// popped. True if it was cancelled.
-    pub fn cancel_in_order(&mut self, timer: LaneTimer, is_it: impl FnOnce(&E) -> bool) -> bool {
-        let index = timer.0.wrapping_sub(self.fifo_base as u32) as usize;
-        match self.fifo.get_mut(index) {
-            Some(entry) if entry.sequence != CANCELLED && is_it(&entry.payload) => {
-                entry.sequence = CANCELLED;
-                self.fifo_cancelled += 1;
-                self.skip_cancelled();
-                true
-            }
-            _ => false,
-        }
-    }
-
-    /// Takes the lane's front entry; the lane's positions start one later.
     #[inline]
-    fn pop_lane_front(&mut self) -> Option<Entry<E>> {
-        let entry = self.fifo.pop_front()?;
-        self.fifo_base += 1;
-        Some(entry)
-    }
-
-    /// Drops cancelled entries from the lane's front.
-    #[inline]
-    fn skip_cancelled(&mut self) {
-        while self.fifo_cancelled > 0
-            && self
-                .fifo
-                .front()
-                .is_some_and(|entry| entry.sequence == CANCELLED)
-        {
-            self.pop_lane_front();
-            self.fifo_cancelled -= 1;
+    pub fn cancel_in_order(&mut self, timer: LaneTimer, tag: u64) -> bool {
+        let popped = self.lane.popped();
+        let cancelled = self.lane.cancel(timer, tag);
+        if self.lane.popped() != popped {
+            // The front was cancelled. Otherwise the front stays, and is not
+            // read: it is the lane's oldest entry, likely out of cache.
+            self.lane_key = self.lane.front().map_or(u128::MAX, Entry::key);
         }
+        cancelled
     }
 
     /// Re-inserts an event just popped, ahead of every other event at `time`
@@ -473,7 +446,7 @@ impl<E: Compact> EventQueue<E> {
     fn near_key(&self) -> u128 {
         let heap = self.heap_top().unwrap_or(u128::MAX);
         let run = self.run.last().map_or(u128::MAX, Entry::key);
-        let fifo = self.fifo.front().map_or(u128::MAX, Entry::key);
+        let fifo = self.lane_key;
         heap.min(run).min(fifo)
     }
 
@@ -484,7 +457,7 @@ impl<E: Compact> EventQueue<E> {
     fn nearest(&self) -> (Near, u128) {
         let heap = self.heap_top().unwrap_or(u128::MAX);
         let run = self.run.last().map_or(u128::MAX, Entry::key);
-        let fifo = self.fifo.front().map_or(u128::MAX, Entry::key);
+        let fifo = self.lane_key;
         if fifo < heap && fifo < run {
             (Near::Lane, fifo)
         } else if run < heap {
@@ -554,7 +527,7 @@ impl<E: Compact> EventQueue<E> {
             return None;
         }
         match source {
-            Near::Lane => self.fifo.front()?.payload.subject(),
+            Near::Lane => self.lane.front()?.payload.subject(),
             Near::Run => self.run.last()?.payload.subject(),
             Near::Heap if Self::INLINE => self.inline.first()?.payload.subject(),
             Near::Heap => {
@@ -577,8 +550,8 @@ impl<E: Compact> EventQueue<E> {
         }
         let entry = match near.0 {
             Near::Lane => {
-                let entry = self.pop_lane_front()?;
-                self.skip_cancelled();
+                let entry = self.lane.pop()?;
+                self.lane_key = self.lane.front().map_or(u128::MAX, Entry::key);
                 entry
             }
             Near::Run => self.run.pop()?,
@@ -756,7 +729,7 @@ mod tests {
             for (index, (in_lane, time)) in pushes.into_iter().enumerate() {
                 let time = if in_lane {
                     lane_time += time.abs() % 3;
-                    queue.push_in_order(Time(lane_time), index);
+                    queue.push_in_order(Time(lane_time), index, index as u64);
                     lane_time
                 } else {
                     queue.push(Time(time), index);
@@ -788,15 +761,15 @@ mod tests {
                         // Mostly in order; now and then earlier (the heap fallback).
                         lane_time = if time % 7 == 0 { time } else { lane_time + time.abs() % 3 };
                         handles.push((queue.next_in_order(), index));
-                        queue.push_in_order(Time(lane_time), index);
+                        queue.push_in_order(Time(lane_time), index, index as u64);
                         reference.push((lane_time, index));
                     }
                     1 if !handles.is_empty() => {
                         let (timer, label) = handles[pick % handles.len()];
                         // A wrong label never cancels.
-                        prop_assert!(!queue.cancel_in_order(timer, |e| *e == label + 1_000_000));
+                        prop_assert!(!queue.cancel_in_order(timer, label as u64 + 1_000_000));
                         let waiting = reference.iter().position(|(_, l)| *l == label);
-                        let cancelled = queue.cancel_in_order(timer, |e| *e == label);
+                        let cancelled = queue.cancel_in_order(timer, label as u64);
                         // Only a waiting timer can be cancelled, and one that went to
                         // the heap cannot.
                         prop_assert!(!cancelled || waiting.is_some());
@@ -836,8 +809,8 @@ mod tests {
                 if op == 2 {
                     // Mostly later than the lane's last, now and then earlier.
                     lane_time = if time % 5 == 0 { time } else { lane_time + time.abs() % 3 };
-                    queue.push_in_order(Time(lane_time), index);
-                    large.push_in_order(Time(lane_time), [index; 4]);
+                    queue.push_in_order(Time(lane_time), index, index as u64);
+                    large.push_in_order(Time(lane_time), [index; 4], index as u64);
                     reference.push((lane_time, index));
                 } else if op == 1 {
                     let expected = reference.iter().enumerate().min_by_key(|(_, e)| **e).map(|(i, _)| i);

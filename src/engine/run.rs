@@ -52,9 +52,10 @@ impl<E: Compact> Scheduler<E> {
 
     /// Schedules `event` `delay` after now, for a timer that always uses the
     /// same delay (a client timeout): see [`EventQueue::push_in_order`].
+    /// `tag` identifies it to [`Scheduler::cancel_fixed`].
     #[inline]
-    pub fn after_fixed(&mut self, delay: Span, event: E) {
-        self.queue.push_in_order(self.now + delay, event);
+    pub fn after_fixed(&mut self, delay: Span, event: E, tag: u64) {
+        self.queue.push_in_order(self.now + delay, event, tag);
     }
 
     /// The handle the next [`Scheduler::after_fixed`] timer will have, to
@@ -64,11 +65,11 @@ impl<E: Compact> Scheduler<E> {
         self.queue.next_in_order()
     }
 
-    /// Cancels the fixed-delay timer `timer` if it still waits and `is_it`
-    /// recognises its event; it is then never handled. True if cancelled.
+    /// Cancels the fixed-delay timer `timer` if it still waits and was
+    /// scheduled with `tag`; it is then never handled. True if cancelled.
     #[inline]
-    pub fn cancel_fixed(&mut self, timer: LaneTimer, is_it: impl FnOnce(&E) -> bool) -> bool {
-        self.queue.cancel_in_order(timer, is_it)
+    pub fn cancel_fixed(&mut self, timer: LaneTimer, tag: u64) -> bool {
+        self.queue.cancel_in_order(timer, tag)
     }
 
     /// Number of pending events.

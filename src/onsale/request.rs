@@ -76,6 +76,14 @@ pub struct Request {
 }
 
 impl Request {
+    /// What tells this request's client timeout from the other fixed-delay
+    /// timers (see [`crate::engine::Scheduler::cancel_fixed`]): the fan and
+    /// its request counter, which no other request in flight shares.
+    #[inline]
+    pub fn timeout_tag(&self) -> u64 {
+        (u64::from(self.fan) << 32) | u64::from(self.sequence)
+    }
+
     /// The same request, handed to the next component at `now`.
     pub fn forwarded(self, now: Time) -> Request {
         Request {

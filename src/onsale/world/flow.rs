@@ -119,7 +119,11 @@ impl World {
             _ => self.enter_access_check(now, request, scheduler),
         };
         if accepted && arm {
-            scheduler.after_fixed(self.client_timeout, Event::ClientTimeout(request));
+            scheduler.after_fixed(
+                self.client_timeout,
+                Event::ClientTimeout(request),
+                request.timeout_tag(),
+            );
         }
     }
 
@@ -270,10 +274,7 @@ impl World {
             self.metrics
                 .on_response(request.endpoint, now.since(request.issued));
             if request.timed {
-                scheduler.cancel_fixed(request.timer, |event| {
-                    matches!(event, Event::ClientTimeout(timed)
-                        if timed.fan == request.fan && timed.sequence == request.sequence)
-                });
+                scheduler.cancel_fixed(request.timer, request.timeout_tag());
             }
             true
         } else {
