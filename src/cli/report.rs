@@ -4,12 +4,14 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use serde_json::Value;
 
 use super::output::{BadInput, write_output};
-use crate::report::plots::{DASHBOARD, Layout, Timeseries, dashboard, read_incidents};
+use crate::report::plots::{
+    DASHBOARD, Incident, Layout, Timeseries, dashboard_then, read_incidents,
+};
 use crate::report::postmortem::{PostmortemInput, postmortem};
 use crate::report::replay::{ReplayInput, replay};
 
@@ -51,43 +53,43 @@ fn write_report(dir: &Path, summary: &Value, layout: Layout) -> Result<Vec<PathB
     let corrupt = |error: &dyn std::fmt::Display| BadInput(error.to_string());
     let series = Timeseries::read(&dir.join("timeseries.csv")).map_err(|e| corrupt(&e))?;
     let incidents = read_incidents(dir).map_err(|e| corrupt(&e))?;
-    let mut written = dashboard(
-        dir,
-        layout,
-        &crate::report::run_title(summary),
-        &series,
-        &incidents,
-    )?;
-    if layout != Layout::Onsale {
-        return Ok(written);
-    }
-    let svg_path = dir.join(format!("{DASHBOARD}.svg"));
-    let svg = std::fs::read_to_string(&svg_path)
-        .with_context(|| format!("cannot read back {}", svg_path.display()))?;
+    let title = crate::report::run_title(summary);
+    // The postmortem and the replay page are written from the SVG's text
+    // while the PNG is still being drawn.
+    let (mut written, pages) = dashboard_then(dir, layout, &title, &series, &incidents, |svg| {
+        (layout == Layout::Onsale)
+            .then(|| write_pages(dir, summary, &series, &incidents, svg))
+            .transpose()
+    })?;
+    written.extend(pages?.into_iter().flatten());
+    Ok(written)
+}
+
+/// An on-sale run's postmortem (Markdown, HTML) and replay page.
+fn write_pages(
+    dir: &Path,
+    summary: &Value,
+    series: &Timeseries,
+    incidents: &[Incident],
+    dashboard_svg: &str,
+) -> Result<Vec<PathBuf>> {
     let report = postmortem(&PostmortemInput {
         summary,
-        series: &series,
-        incidents: &incidents,
-        dashboard_svg: &svg,
+        series,
+        incidents,
+        dashboard_svg,
         dashboard_png: &format!("{DASHBOARD}.png"),
     });
-    written.push(write_output(
-        dir,
-        "postmortem.md",
-        report.markdown.as_bytes(),
-    )?);
-    written.push(write_output(
-        dir,
-        "postmortem.html",
-        report.html.as_bytes(),
-    )?);
     let page = replay(&ReplayInput {
         summary,
-        series: &series,
-        incidents: &incidents,
+        series,
+        incidents,
     });
-    written.push(write_output(dir, "replay.html", page.as_bytes())?);
-    Ok(written)
+    Ok(vec![
+        write_output(dir, "postmortem.md", report.markdown.as_bytes())?,
+        write_output(dir, "postmortem.html", report.html.as_bytes())?,
+        write_output(dir, "replay.html", page.as_bytes())?,
+    ])
 }
 
 /// summary.json and the dashboard layout of its `kind`.

@@ -20,7 +20,7 @@ mod sweep_table;
 mod time_label;
 mod timeseries;
 
-pub use dashboard::{DASHBOARD, dashboard, dashboard_svg};
+pub use dashboard::{DASHBOARD, dashboard, dashboard_then};
 pub use error::PlotError;
 pub use font::ensure_fonts;
 pub use incidents::{

@@ -9,7 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::PlotError;
-use super::figure::{Figure, Target, render};
+use super::figure::{Figure, Target, alongside, write_png, write_svg};
 use super::font::FAMILY;
 use super::incidents::{Incident, IncidentKind, fault_windows};
 use super::layout::{Columns, Layout};
@@ -28,7 +28,8 @@ const WIDTH_PX: u32 = 1600;
 const PANEL_HEIGHT_PX: u32 = 400;
 const HEADER_PX: u32 = 104;
 
-/// Writes `dir/dashboard.png` and `dir/dashboard.svg` with the panels of `layout`.
+/// Writes `dir/dashboard.png` and `dir/dashboard.svg` with the panels of
+/// `layout`; returns both paths.
 pub fn dashboard(
     dir: &Path,
     layout: Layout,
@@ -36,21 +37,27 @@ pub fn dashboard(
     series: &Timeseries,
     incidents: &[Incident],
 ) -> Result<Vec<PathBuf>, PlotError> {
-    render(
-        &Dashboard::new(layout, title, series, incidents),
-        dir,
-        DASHBOARD,
-    )
+    dashboard_then(dir, layout, title, series, incidents, |_| ()).map(|(written, ())| written)
 }
 
-/// The dashboard as an SVG document (what `dashboard.svg` holds).
-pub fn dashboard_svg(
+/// [`dashboard`], also handing the SVG's text to `then` (the postmortem embeds it)
+/// while the PNG is still being drawn on a second thread. Returns both paths
+/// and what `then` returned.
+pub fn dashboard_then<T>(
+    dir: &Path,
     layout: Layout,
     title: &str,
     series: &Timeseries,
     incidents: &[Incident],
-) -> Result<String, PlotError> {
-    super::figure::svg(&Dashboard::new(layout, title, series, incidents))
+    then: impl FnOnce(&str) -> T,
+) -> Result<(Vec<PathBuf>, T), PlotError> {
+    let figure = Dashboard::new(layout, title, series, incidents);
+    let (png, svg) = alongside(
+        || write_png(&figure, dir, DASHBOARD),
+        || write_svg(&figure, dir, DASHBOARD).map(|(path, text)| (path, then(&text))),
+    );
+    let (svg, after) = svg?;
+    Ok((vec![png?, svg], after))
 }
 
 /// Everything the dashboard draws, decided before drawing.
