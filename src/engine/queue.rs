@@ -589,17 +589,7 @@ fn pop_entry<P>(heap: &mut Vec<Entry<P>>) -> Option<Entry<P>> {
     let top = std::mem::replace(&mut heap[0], last);
     let len = heap.len();
     let mut parent = 0;
-    loop {
-        let left = 2 * parent + 1;
-        if left >= len {
-            break;
-        }
-        let right = left + 1;
-        let smaller = if right < len && heap[right].key() < heap[left].key() {
-            right
-        } else {
-            left
-        };
+    while let Some(smaller) = smaller_child(heap, parent, len) {
         if heap[parent].key() <= heap[smaller].key() {
             break;
         }
@@ -607,6 +597,21 @@ fn pop_entry<P>(heap: &mut Vec<Entry<P>>) -> Option<Entry<P>> {
         parent = smaller;
     }
     Some(top)
+}
+
+/// The child of `parent` with the smaller key, among the first `len`
+/// entries; `None` for a leaf.
+#[inline(always)]
+fn smaller_child<P>(heap: &[Entry<P>], parent: usize, len: usize) -> Option<usize> {
+    let left = 2 * parent + 1;
+    let right = left + 1;
+    if left >= len {
+        None
+    } else if right < len && heap[right].key() < heap[left].key() {
+        Some(right)
+    } else {
+        Some(left)
+    }
 }
 
 // The slotted heap's sifts move a hole instead of swapping: each level
@@ -641,17 +646,7 @@ fn pop_slot(heap: &mut Vec<Entry<Slot>>) -> Option<Entry<Slot>> {
     let key = last.key();
     let len = heap.len();
     let mut hole = 0;
-    loop {
-        let left = 2 * hole + 1;
-        if left >= len {
-            break;
-        }
-        let right = left + 1;
-        let smaller = if right < len && heap[right].key() < heap[left].key() {
-            right
-        } else {
-            left
-        };
+    while let Some(smaller) = smaller_child(heap, hole, len) {
         if key <= heap[smaller].key() {
             break;
         }
