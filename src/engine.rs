@@ -8,6 +8,7 @@
 //!          └──────────────────── Simulation::run ◀──────────────────┘
 //! ```
 
+mod far;
 mod huge_pages;
 mod lane;
 mod prefetch;

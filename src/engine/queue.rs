@@ -14,8 +14,7 @@
 //! their payloads in place (see [`EventQueue`]): oasis-2025 at 0.2 ran in 0.73×
 //! the time, byte-identical, with M/M/1 unchanged (0.95×, within noise).
 
-use std::collections::BTreeMap;
-
+use super::far::{BUCKET_SHIFT, FarFuture};
 use super::lane::Lane;
 pub use super::lane::LaneTimer;
 use super::time::Time;
@@ -41,21 +40,13 @@ impl<P> Entry<P> {
     }
 }
 
-/// Far-future events wait in buckets of 2^36 ns (about 69 s) outside the
-/// heap, so the heap holds only the near future: an on-sale's millions of
-/// patience timers (hours ahead) would otherwise sit in it and make every sift
-/// walk a deep, cache-cold heap. (Buckets of 2^30 ns measured 1.1x slower on
-/// oasis-2025 and the toy on-sale: sorting small random buckets costs more
-/// than the shallower heap saves.)
-const BUCKET_SHIFT: u32 = 36;
-
 /// An event that may wait in the far future packed into a few bytes. A run's
 /// far future is mostly small timers (an on-sale's millions of patience
 /// timers, hours ahead): packed, each takes 16 bytes instead of a whole
 /// event's entry (oasis-2025: 56), and those were most of the queue's memory.
 /// The default packs nothing.
 pub trait Compact: Sized {
-    /// The event in fewer than [`PACKED_BITS`] bits, if it fits (a larger
+    /// The event in fewer than [`PACKED_BITS`](super::far::PACKED_BITS) bits, if it fits (a larger
     /// value waits whole).
     fn pack(&self) -> Option<u64> {
         None
@@ -99,84 +90,6 @@ enum Near {
     Heap,
 }
 
-/// Bits a packed event may use: a packed entry is one u128 of the time within
-/// its bucket (36 bits), the sequence number (48) and the event (44), so
-/// sorting the u128s sorts by (time, sequence).
-pub const PACKED_BITS: u32 = 44;
-const SEQUENCE_BITS: u32 = 48;
-const _: () = assert!(BUCKET_SHIFT + SEQUENCE_BITS + PACKED_BITS == 128);
-
-/// One far-future bucket: packed events and whole ones, each in insertion order.
-struct Bucket<E> {
-    packed: Vec<u128>,
-    whole: Vec<Entry<E>>,
-}
-
-impl<E> Default for Bucket<E> {
-    fn default() -> Self {
-        Bucket {
-            packed: Vec::new(),
-            whole: Vec::new(),
-        }
-    }
-}
-
-/// Grows a bucket by a quarter rather than doubling: buckets hold most of a
-/// big run's pending events, and doubling left up to half of them as slack.
-fn push_growing<T>(entries: &mut Vec<T>, entry: T) {
-    if entries.len() == entries.capacity() {
-        entries.reserve_exact((entries.len() / 4).max(16));
-    }
-    entries.push(entry);
-}
-
-impl<E: Compact> Bucket<E> {
-    fn len(&self) -> usize {
-        self.packed.len() + self.whole.len()
-    }
-
-    fn push(&mut self, entry: Entry<E>) {
-        let offset = entry.time & ((1 << BUCKET_SHIFT) - 1);
-        let packed = entry
-            .payload
-            .pack()
-            .filter(|packed| packed >> PACKED_BITS == 0 && entry.sequence >> SEQUENCE_BITS == 0);
-        match packed {
-            Some(packed) => push_growing(
-                &mut self.packed,
-                (u128::from(offset) << (SEQUENCE_BITS + PACKED_BITS))
-                    | (u128::from(entry.sequence) << PACKED_BITS)
-                    | u128::from(packed),
-            ),
-            None => push_growing(&mut self.whole, entry),
-        }
-    }
-
-    fn earliest(&self, start: u64) -> Option<u64> {
-        let packed = self
-            .packed
-            .iter()
-            .map(|packed| start | (packed >> (SEQUENCE_BITS + PACKED_BITS)) as u64);
-        packed
-            .chain(self.whole.iter().map(|entry| entry.time))
-            .min()
-    }
-
-    /// Every entry of the bucket starting at `start`, unpacked.
-    fn into_entries(mut self, start: u64) -> Vec<Entry<E>> {
-        // Sorted small first, so the caller's sort merges two ordered runs.
-        self.packed.sort_unstable();
-        let mut entries = self.whole;
-        entries.reserve_exact(self.packed.len());
-        entries.extend(self.packed.into_iter().map(|packed| Entry {
-            time: start | (packed >> (SEQUENCE_BITS + PACKED_BITS)) as u64,
-            sequence: (packed >> PACKED_BITS) as u64 & ((1 << SEQUENCE_BITS) - 1),
-            payload: E::unpack(packed as u64 & ((1 << PACKED_BITS) - 1)),
-        }));
-        entries
-    }
-}
-
 /// Events ordered by (time, insertion order).
 ///
 /// Three tiers: a heap of the near future; far-future buckets; and `run`, the
@@ -198,9 +111,8 @@ pub struct EventQueue<E> {
     free: Vec<u32>,
     /// The bucket being drained, sorted by key, latest first (pops from the end).
     run: Vec<Entry<E>>,
-    /// Bucket index → entries, in insertion order.
-    far: BTreeMap<u64, Bucket<E>>,
-    far_len: usize,
+    /// Buckets of far-future events, unsorted.
+    far: FarFuture<E>,
     /// The key where the first far bucket starts (`u128::MAX` with none), so
     /// `pop` asks the map only when a bucket may be due.
     far_start: u128,
@@ -251,8 +163,7 @@ impl<E: Compact> EventQueue<E> {
             slab: Vec::new(),
             free: Vec::new(),
             run: Vec::new(),
-            far: BTreeMap::new(),
-            far_len: 0,
+            far: FarFuture::new(),
             far_start: u128::MAX,
             lane: Box::new(Lane::new()),
             lane_key: u128::MAX,
@@ -279,7 +190,7 @@ impl<E: Compact> EventQueue<E> {
 
     /// Number of pending events, not counting those dropped beyond the end.
     pub fn len(&self) -> usize {
-        self.inline.len() + self.slotted.len() + self.run.len() + self.far_len + self.lane.len()
+        self.inline.len() + self.slotted.len() + self.run.len() + self.far.len() + self.lane.len()
     }
 
     /// True when nothing is pending.
@@ -382,8 +293,7 @@ impl<E: Compact> EventQueue<E> {
     /// set up on every call.
     #[inline(never)]
     fn insert_far(&mut self, bucket: u64, entry: Entry<E>) {
-        self.far.entry(bucket).or_default().push(entry);
-        self.far_len += 1;
+        self.far.push(bucket, entry);
         self.far_start = self.far_start.min(u128::from(bucket << BUCKET_SHIFT) << 64);
     }
 
@@ -473,7 +383,7 @@ impl<E: Compact> EventQueue<E> {
     /// the rare bucket that refills a range still being drained (pushed there
     /// while the clock stood more than a bucket before it) goes to the heap.
     fn settle(&mut self) {
-        while let Some((&bucket, _)) = self.far.first_key_value() {
+        while let Some(bucket) = self.far.first_bucket() {
             let start = u128::from(bucket << BUCKET_SHIFT) << 64;
             if self.near_key() < start {
                 self.far_start = start;
@@ -482,7 +392,6 @@ impl<E: Compact> EventQueue<E> {
             let Some((index, bucket)) = self.far.pop_first() else {
                 return;
             };
-            self.far_len -= bucket.len();
             let mut entries = bucket.into_entries(index << BUCKET_SHIFT);
             if self.run.is_empty() {
                 // Stable and adaptive: a bucket of fixed-delay timers, pushed
@@ -503,10 +412,7 @@ impl<E: Compact> EventQueue<E> {
         let near = Some(self.near_key())
             .filter(|key| *key != u128::MAX)
             .map(|key| (key >> 64) as u64);
-        let far = self
-            .far
-            .first_key_value()
-            .and_then(|(index, bucket)| bucket.earliest(index << BUCKET_SHIFT));
+        let far = self.far.earliest();
         match (near, far) {
             (Some(near), Some(far)) => Some(near.min(far)),
             (near, far) => near.or(far),

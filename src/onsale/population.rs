@@ -1,6 +1,8 @@
 //! Who comes and when: fans and bots drawn from their own named streams, then
 //! numbered in arrival order so the arrival process is one chain of events.
 
+mod arrival_order;
+
 use rand::RngExt;
 use rand_distr::{Binomial, Distribution, Exp1};
 
@@ -67,15 +69,10 @@ pub fn generate(spec: &OnsaleSpec, streams: &Streams, horizon: Time) -> (Vec<Fan
     let mut rng = streams.get("demand:arrivals");
     let humans = humans_showing_up(spec, &mut rng);
     let bots = (humans as f64 * spec.bots.share / (1.0 - spec.bots.share)).round() as u64;
-    let mut arrivals: Vec<(Time, bool)> = (0..humans)
-        .map(|_| (human_arrival(spec, &mut rng), false))
-        .collect();
+    let mut times: Vec<Time> = (0..humans).map(|_| human_arrival(spec, &mut rng)).collect();
     let mut bot_rng = streams.get("bots:arrivals");
-    arrivals.extend((0..bots).map(|_| (bot_arrival(spec, &mut bot_rng), true)));
-    // Stable: equal times keep their draw order, so ids are deterministic.
-    arrivals.sort_by_key(|(time, _)| *time);
-    let late = arrivals.iter().filter(|(time, _)| *time > horizon).count();
-    arrivals.truncate(arrivals.len() - late);
+    times.extend((0..bots).map(|_| bot_arrival(spec, &mut bot_rng)));
+    let (arrivals, late) = arrival_order::in_order(times, humans as usize, horizon);
     let mut traits = streams.get("demand:fans");
     let mut fans = Vec::with_capacity(arrivals.len());
     // Read at random all run long: see `advise_huge_pages`.

@@ -532,8 +532,10 @@ impl World {
         record.set_pending(false);
         if record.admitted != crate::onsale::fan::NOT_ADMITTED {
             self.room.shopper_left();
+            // Only a shopper picks seats (`start_shopping` follows `admit`):
+            // the millions who leave a sold-out queue skip the map's search.
+            self.picks.remove(&fan);
         }
-        self.picks.remove(&fan);
     }
 
     /// Sell-out bookkeeping after the inventory changed.
