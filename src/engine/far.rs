@@ -116,13 +116,19 @@ impl<E: Compact> Bucket<E> {
     }
 }
 
+/// [`FarFuture::live`] when the window holds no event.
+const NO_LIVE: usize = usize::MAX;
+
 /// Far-future buckets by number: a dense window of the next [`WINDOW`]
-/// buckets from `base`, whose front is never an empty bucket, and a map for
-/// the rest. A bucket number may be in both (pushed to the map, then again
-/// once the window reached it); taking the bucket joins the halves.
+/// buckets from `base`, and a map for the rest. `live` is the offset of the
+/// window's first non-empty bucket ([`NO_LIVE`] if none). A bucket
+/// number may be in both (pushed to the map, then again once the window
+/// reached it); taking the bucket joins the halves.
 pub(super) struct FarFuture<E> {
+    /// Buckets from `base` on, some empty.
     window: VecDeque<Bucket<E>>,
     base: u64,
+    live: usize,
     outside: BTreeMap<u64, Bucket<E>>,
     len: usize,
 }
@@ -132,6 +138,7 @@ impl<E: Compact> FarFuture<E> {
         FarFuture {
             window: VecDeque::new(),
             base: 0,
+            live: NO_LIVE,
             outside: BTreeMap::new(),
             len: 0,
         }
@@ -142,11 +149,15 @@ impl<E: Compact> FarFuture<E> {
         self.len
     }
 
-    /// Adds `entry` to bucket `bucket`.
-    pub(super) fn push(&mut self, bucket: u64, entry: Entry<E>) {
+    /// Adds `entry` to bucket `bucket`. `floor` is the earliest bucket the
+    /// caller expects to push to from now on: an empty window restarts
+    /// there, so the near end of the far future lands in the window, not
+    /// the map (a later push below it goes to the map, in order still).
+    pub(super) fn push(&mut self, bucket: u64, floor: u64, entry: Entry<E>) {
         self.len += 1;
-        if self.window.is_empty() {
-            self.base = bucket;
+        if self.live == NO_LIVE {
+            self.window.clear();
+            self.base = floor.min(bucket);
         }
         let Some(offset) = bucket
             .checked_sub(self.base)
@@ -159,11 +170,17 @@ impl<E: Compact> FarFuture<E> {
             self.window.resize_with(offset + 1, Bucket::default);
         }
         self.window[offset].push(entry);
+        self.live = self.live.min(offset);
+    }
+
+    /// The number of the window's first non-empty bucket.
+    fn window_first(&self) -> Option<u64> {
+        (self.live < self.window.len()).then(|| self.base + self.live as u64)
     }
 
     /// The number of the earliest bucket holding events, if any.
     pub(super) fn first_bucket(&self) -> Option<u64> {
-        let window = (!self.window.is_empty()).then_some(self.base);
+        let window = self.window_first();
         let outside = self.outside.first_key_value().map(|(bucket, _)| *bucket);
         match (window, outside) {
             (Some(window), Some(outside)) => Some(window.min(outside)),
@@ -180,11 +197,9 @@ impl<E: Compact> FarFuture<E> {
             .outside
             .get(&bucket)
             .and_then(|events| events.earliest(start));
-        let window = self
-            .window
-            .front()
-            .filter(|_| bucket == self.base)
-            .and_then(|events| events.earliest(start));
+        let window = (self.window_first() == Some(bucket))
+            .then(|| self.window[self.live].earliest(start))
+            .flatten();
         match (window, outside) {
             (Some(window), Some(outside)) => Some(window.min(outside)),
             (window, outside) => window.or(outside),
@@ -196,14 +211,17 @@ impl<E: Compact> FarFuture<E> {
     pub(super) fn pop_first(&mut self) -> Option<(u64, Bucket<E>)> {
         let bucket = self.first_bucket()?;
         let mut events = self.outside.remove(&bucket).unwrap_or_default();
-        if !self.window.is_empty() && bucket == self.base {
-            let front = self.window.pop_front().unwrap_or_default();
-            events.absorb(front);
-            self.base += 1;
-            while self.window.front().is_some_and(Bucket::is_empty) {
-                self.window.pop_front();
-                self.base += 1;
-            }
+        if self.window_first() == Some(bucket) {
+            // The window restarts after the taken bucket; the empty ones
+            // before it are dropped, those after it kept for pushes.
+            self.window.drain(..self.live);
+            events.absorb(self.window.pop_front().unwrap_or_default());
+            self.base = bucket + 1;
+            self.live = self
+                .window
+                .iter()
+                .position(|events| !events.is_empty())
+                .unwrap_or(NO_LIVE);
         }
         self.len -= events.len();
         Some((bucket, events))
@@ -232,10 +250,10 @@ mod tests {
         /// order, with the same events, wherever the window stands (buckets
         /// before it, in it and past it, and pops between pushes).
         #[test]
-        fn buckets_come_out_as_from_a_map(ops in prop::collection::vec((any::<bool>(), 0u64..40), 1..300)) {
+        fn buckets_come_out_as_from_a_map(ops in prop::collection::vec((any::<bool>(), 0u64..40, 0u64..40), 1..300)) {
             let mut far = FarFuture::new();
             let mut reference: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
-            for (sequence, (is_pop, bucket)) in ops.into_iter().enumerate() {
+            for (sequence, (is_pop, bucket, floor)) in ops.into_iter().enumerate() {
                 if is_pop {
                     let expected = reference.pop_first();
                     let got = far.pop_first().map(|(bucket, events)| {
@@ -249,7 +267,9 @@ mod tests {
                     });
                     prop_assert_eq!(got, expected);
                 } else {
-                    far.push(bucket, entry(bucket, sequence as u64));
+                    // The floor only places the window: any floor, even one
+                    // above later pushes, keeps the order.
+                    far.push(bucket, floor, entry(bucket, sequence as u64));
                     reference.entry(bucket).or_default().push(sequence as u64);
                 }
                 prop_assert_eq!(far.first_bucket(), reference.first_key_value().map(|(b, _)| *b));

@@ -293,7 +293,8 @@ impl<E: Compact> EventQueue<E> {
     /// set up on every call.
     #[inline(never)]
     fn insert_far(&mut self, bucket: u64, entry: Entry<E>) {
-        self.far.push(bucket, entry);
+        // Pushes go far only beyond the next bucket.
+        self.far.push(bucket, self.current.saturating_add(2), entry);
         self.far_start = self.far_start.min(u128::from(bucket << BUCKET_SHIFT) << 64);
     }
 
