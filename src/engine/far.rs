@@ -101,17 +101,24 @@ impl<E: Compact> Bucket<E> {
             .min()
     }
 
-    /// Every entry of the bucket starting at `start`, unpacked.
-    pub(super) fn into_entries(mut self, start: u64) -> Vec<Entry<E>> {
-        // Sorted small first, so the caller's sort merges two ordered runs.
+    /// Every entry of the bucket starting at `start`, unpacked, latest
+    /// first (the order a run pops from its end). A bucket of packed timers
+    /// only (oasis-2025's patience timers) needs no sort beyond its u128s.
+    pub(super) fn into_run(mut self, start: u64) -> Vec<Entry<E>> {
         self.packed.sort_unstable();
         let mut entries = self.whole;
+        let sorted = entries.is_empty();
         entries.reserve_exact(self.packed.len());
-        entries.extend(self.packed.into_iter().map(|packed| Entry {
+        entries.extend(self.packed.into_iter().rev().map(|packed| Entry {
             time: start | (packed >> (SEQUENCE_BITS + PACKED_BITS)) as u64,
             sequence: (packed >> PACKED_BITS) as u64 & ((1 << SEQUENCE_BITS) - 1),
             payload: E::unpack(packed as u64 & ((1 << PACKED_BITS) - 1)),
         }));
+        if !sorted {
+            // Adaptive: whole entries of fixed-delay timers, pushed in
+            // order, and the packed ones are each one run.
+            entries.sort_by_key(|entry| std::cmp::Reverse(entry.key()));
+        }
         entries
     }
 }
@@ -258,7 +265,7 @@ mod tests {
                     let expected = reference.pop_first();
                     let got = far.pop_first().map(|(bucket, events)| {
                         let mut sequences: Vec<u64> = events
-                            .into_entries(bucket << BUCKET_SHIFT)
+                            .into_run(bucket << BUCKET_SHIFT)
                             .iter()
                             .map(|entry| entry.sequence)
                             .collect();

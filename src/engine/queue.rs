@@ -35,7 +35,7 @@ pub(super) struct Entry<P> {
 impl<P> Entry<P> {
     /// (time, sequence) as one integer: one compare on the hot path.
     #[inline]
-    fn key(&self) -> u128 {
+    pub(super) fn key(&self) -> u128 {
         key_of(self.time, self.sequence)
     }
 }
@@ -393,11 +393,8 @@ impl<E: Compact> EventQueue<E> {
             let Some((index, bucket)) = self.far.pop_first() else {
                 return;
             };
-            let mut entries = bucket.into_entries(index << BUCKET_SHIFT);
+            let entries = bucket.into_run(index << BUCKET_SHIFT);
             if self.run.is_empty() {
-                // Stable and adaptive: a bucket of fixed-delay timers, pushed
-                // in order, is one descending pass.
-                entries.sort_by_key(|entry| std::cmp::Reverse(entry.key()));
                 self.run = entries;
             } else {
                 for entry in entries {
