@@ -187,12 +187,8 @@ impl<E: Compact> FarFuture<E> {
 
     /// The number of the earliest bucket holding events, if any.
     pub(super) fn first_bucket(&self) -> Option<u64> {
-        let window = self.window_first();
         let outside = self.outside.first_key_value().map(|(bucket, _)| *bucket);
-        match (window, outside) {
-            (Some(window), Some(outside)) => Some(window.min(outside)),
-            (window, outside) => window.or(outside),
-        }
+        self.window_first().into_iter().chain(outside).min()
     }
 
     /// The time (ordered, as in [`Entry`]) of the earliest event, if any:
@@ -207,10 +203,7 @@ impl<E: Compact> FarFuture<E> {
         let window = (self.window_first() == Some(bucket))
             .then(|| self.window[self.live].earliest(start))
             .flatten();
-        match (window, outside) {
-            (Some(window), Some(outside)) => Some(window.min(outside)),
-            (window, outside) => window.or(outside),
-        }
+        window.into_iter().chain(outside).min()
     }
 
     /// Takes the earliest bucket with all its events (both halves, if the

@@ -46,8 +46,8 @@ impl<P> Entry<P> {
 /// event's entry (oasis-2025: 56), and those were most of the queue's memory.
 /// The default packs nothing.
 pub trait Compact: Sized {
-    /// The event in fewer than [`PACKED_BITS`](super::far::PACKED_BITS) bits, if it fits (a larger
-    /// value waits whole).
+    /// The event in fewer than [`PACKED_BITS`](super::far::PACKED_BITS)
+    /// bits, if it fits (a larger value waits whole).
     fn pack(&self) -> Option<u64> {
         None
     }
@@ -114,7 +114,7 @@ pub struct EventQueue<E> {
     /// Buckets of far-future events, unsorted.
     far: FarFuture<E>,
     /// The key where the first far bucket starts (`u128::MAX` with none), so
-    /// `pop` asks the map only when a bucket may be due.
+    /// `pop` asks the far future only when a bucket may be due.
     far_start: u128,
     /// Timers of one fixed delay (see [`EventQueue::push_in_order`]).
     /// Boxed: a run without them (M/M/1) carries one pointer, not the
@@ -288,9 +288,9 @@ impl<E: Compact> EventQueue<E> {
         }
     }
 
-    /// Out of line, so the map's code stays out of every push's frame: inlined,
-    /// it gave `insert` a 456-byte stack frame that an M/M/1 push (always near)
-    /// set up on every call.
+    /// Out of line, so the far future's code stays out of every push's
+    /// frame: inlined, it gave `insert` a 456-byte stack frame that an M/M/1
+    /// push (always near) set up on every call.
     #[inline(never)]
     fn insert_far(&mut self, bucket: u64, entry: Entry<E>) {
         // Pushes go far only beyond the next bucket.
@@ -410,12 +410,10 @@ impl<E: Compact> EventQueue<E> {
         let near = Some(self.near_key())
             .filter(|key| *key != u128::MAX)
             .map(|key| (key >> 64) as u64);
-        let far = self.far.earliest();
-        match (near, far) {
-            (Some(near), Some(far)) => Some(near.min(far)),
-            (near, far) => near.or(far),
-        }
-        .map(unordered)
+        near.into_iter()
+            .chain(self.far.earliest())
+            .min()
+            .map(unordered)
     }
 
     /// The subject ([`Compact::subject`]) of the event `pop` would return

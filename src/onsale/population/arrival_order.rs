@@ -22,13 +22,12 @@ pub fn in_order(mut times: Vec<Time>, humans: usize, horizon: Time) -> (Arrivals
         keep
     });
     let late = total - times.len();
-    let Some(earliest) = times.iter().min().copied() else {
+    let (Some(&earliest), Some(&latest)) = (times.iter().min(), times.iter().max()) else {
         return (Arrivals::Pairs(Vec::new().into_iter()), late);
     };
     // Offsets from the earliest arrival, shifted to make room for the bot
     // bit; a span too wide for that (no real model) falls back to a sort.
-    let widest = times.iter().map(|time| time.0.abs_diff(earliest.0)).max();
-    if widest.is_none_or(|widest| widest >= 1 << 62) {
+    if latest.0.abs_diff(earliest.0) >= 1 << 62 {
         let mut pairs: Vec<(Time, bool)> = times
             .into_iter()
             .enumerate()
