@@ -2,7 +2,8 @@
 # The whole test suite, as README.md documents it and CI runs it.
 # Rust comes from the machine's toolchain; the system packages installed, if
 # missing, are Debian's chromium (tests/report_html.sh, tests/replay_html.sh),
-# slurm-wlm and munge (tests/slurm.sh), and prometheus and nodejs (tests/export.sh).
+# slurm-wlm and munge (tests/slurm.sh), prometheus and nodejs (tests/export.sh),
+# and llvm-N, N being rustc's LLVM major version, for llvm-profdata (tests/pgo.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,6 +46,9 @@ bash tests/notebooks.sh
 
 echo "== README's Slurm job array on a single-node Slurm cluster (skips where Slurm cannot start)"
 bash tests/slurm.sh
+
+echo "== the profile-guided build (scripts/build-pgo.sh) builds, and its outputs equal the plain build's"
+bash tests/pgo.sh
 
 echo "== the Dockerfile builds and its image runs (skips without a docker daemon)"
 bash tests/docker.sh
