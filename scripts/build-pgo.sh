@@ -44,7 +44,7 @@ fi
 work=target/pgo
 profiles="$PWD/$work/profiles"
 rm -rf "$profiles" "$work/train"
-mkdir -p "$profiles"
+mkdir -p "$profiles" "$work/train"
 
 echo "== instrumented build"
 RUSTFLAGS="-Cprofile-generate=$profiles" \
@@ -55,12 +55,16 @@ echo "== training: every shipped model (on-sales at 0.05 scale) and M/M/1"
 for model in models/*.toml; do
   scale=()
   if grep -q '^kind = "onsale"' "$model"; then scale=(--scale 0.05); fi
-  "$trainer" run "$model" "${scale[@]}" --out "$work/train/$(basename "$model" .toml)" > /dev/null 2>&1
+  out="$work/train/$(basename "$model" .toml)"
+  # Scaling warnings go to a log, shown if the run fails.
+  "$trainer" run "$model" "${scale[@]}" --out "$out" > /dev/null 2> "$out.log" \
+    || { cat "$out.log" >&2; exit 1; }
 done
 "$trainer" bench --customers 300000 > /dev/null
 
 echo "== optimized build"
 "$profdata" merge -o "$work/merged.profdata" "$profiles"
-RUSTFLAGS="-Cprofile-use=$PWD/$work/merged.profdata" \
+# SELLOUT_BUILD names the build in `sellout bench`'s output.
+RUSTFLAGS="-Cprofile-use=$PWD/$work/merged.profdata" SELLOUT_BUILD=profile-guided \
   cargo build --release --locked --quiet --bin sellout --target-dir "$work"
 echo "built $work/release/sellout"

@@ -58,6 +58,15 @@ pub fn mm1_spec(customers: u64, rho: f64) -> NetworkSpec {
     }
 }
 
+/// How this binary was built, printed with every timing so a figure says
+/// which build it came from: `scripts/build-pgo.sh` sets `SELLOUT_BUILD`
+/// to `profile-guided`, and a plain build prints its profile.
+const BUILD: &str = match option_env!("SELLOUT_BUILD") {
+    Some(build) => build,
+    None if cfg!(debug_assertions) => "debug (not for timing)",
+    None => "release",
+};
+
 pub fn bench(args: BenchArgs) -> Result<()> {
     if let Some(model) = &args.model {
         return bench_model(model, args.scale, args.seed);
@@ -81,6 +90,7 @@ pub fn bench(args: BenchArgs) -> Result<()> {
         args.customers,
         args.seed
     );
+    say!("build            : {BUILD}");
     say!("events           : {}", report.events);
     say!("wall_s           : {wall_s:.4}");
     say!("events_per_sec   : {:.0}", report.events as f64 / wall_s);
@@ -125,6 +135,7 @@ fn bench_model(path: &Path, scale: f64, seed: u64) -> Result<()> {
         "model            : {what}  ({:?}, scale {scale}, seed {seed}, replication 0)",
         spec.name()
     );
+    say!("build            : {BUILD}");
     say!("events           : {events:.0}");
     say!("wall_s           : {wall_s:.4}");
     say!("events_per_sec   : {:.0}", events / wall_s);
