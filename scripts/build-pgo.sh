@@ -10,7 +10,7 @@
 # misses (cachegrind); against the plain build, the toy on-sale simulates in
 # 0.91x the time, eras-2022 at 0.3 in 0.90x, M/M/1 in 0.82x. Outputs are
 # byte-identical to the plain build's: the profile moves code, not arithmetic
-# (tests/all.sh checks this).
+# (tests/pgo.sh checks this).
 #
 # Needs llvm-profdata of the same LLVM major version as rustc: rustup's
 # llvm-tools component, or Debian's llvm-N package (installed here if missing
