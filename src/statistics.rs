@@ -100,8 +100,9 @@ fn average_ranks(values: &[f64]) -> Vec<f64> {
 /// [`average_ranks`] by counting, when every value is a small non-negative
 /// integer (an on-sale's admission ranks and 0/1 outcomes): linear time,
 /// where sorting the toy on-sale's 100k admitted fans twice cost it ~8%
-/// (`sellout bench --model`: 0.915x the time without the sort). `None` for any other value (negative, fractional, NaN, or
-/// beyond `4n + 1024`, so the counts stay a few times the values' size).
+/// (`sellout bench --model`: 0.915x the time without the sort). `None` for
+/// any other value (negative, fractional, NaN, or beyond `4n + 1024`, so the
+/// counts stay a few times the values' size).
 fn small_integer_ranks(values: &[f64]) -> Option<Vec<f64>> {
     let limit = (4 * values.len() + 1024) as f64;
     let mut counts: Vec<usize> = Vec::new();

@@ -20,6 +20,10 @@ for spec in "eras-2022 --scale 0.05" "retry-storm" "seat-map-stampede --scale 0.
       --out "$out/$build/$model" > /dev/null 2> "$out/$build/$model.log" \
       || { cat "$out/$build/$model.log" >&2; exit 1; }
   done
+  if ! diff -q <(ls "$out/release/$model") <(ls "$out/pgo/release/$model") > /dev/null; then
+    echo "FAIL: $model: the plain and the profile-guided build wrote different files" >&2
+    exit 1
+  fi
   for file in "$out/release/$model"/*; do
     if ! cmp -s "$file" "$out/pgo/release/$model/$(basename "$file")"; then
       echo "FAIL: $model: $(basename "$file") differs between the plain and the profile-guided build" >&2
